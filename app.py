@@ -1,0 +1,23 @@
+"""Polyglot Console: `python app.py` serves the console on http://127.0.0.1:7860."""
+from __future__ import annotations
+
+import os
+import sys
+
+from languages import ConfigError
+
+try:
+    from demo.ui import build_demo
+
+    demo = build_demo()
+except ConfigError as exc:  # one clear line, not a traceback
+    sys.exit(f"Polyglot Console cannot start: configuration error in {exc}")
+
+if __name__ == "__main__":
+    from assistant import app_settings
+
+    settings = app_settings()
+    demo.queue(default_concurrency_limit=16).launch(
+        server_name=os.environ.get("GRADIO_SERVER_NAME", settings.server_name),
+        server_port=int(os.environ.get("GRADIO_SERVER_PORT", settings.server_port)),
+    )

@@ -1,0 +1,80 @@
+"""App defaults (`configs/app.yaml`) and VAD environment presets (`configs/environments.yaml`)."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from languages import all_languages, load_config
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AppSettings(_Strict):
+    default_language: str = Field(min_length=2)
+    default_environment: str
+    interruptions: bool
+    ui_languages: Literal["all"] | list[str]
+    server_name: str
+    server_port: int = Field(ge=1, le=65535)
+    max_input_chars: int = Field(ge=10, le=100_000)
+    max_flights_chat: int = Field(ge=1, le=20)
+    max_flights_speech: int = Field(ge=1, le=5)
+    one_moment_after_ms: int = Field(ge=0)
+
+
+class EnvironmentPreset(_Strict):
+    label: str
+    min_silence_s: float = Field(gt=0, le=5)
+    threshold: float = Field(gt=0, lt=1)
+    prefix_padding_s: float = Field(ge=0, le=2)
+    min_speaking_s: float = Field(ge=0, le=5)
+
+
+class EnvironmentsFile(_Strict):
+    presets: dict[str, EnvironmentPreset] = Field(min_length=1)
+
+
+@lru_cache(maxsize=1)
+def app_settings() -> AppSettings:
+    """The validated `configs/app.yaml`."""
+    return load_config("app.yaml", AppSettings)
+
+
+@lru_cache(maxsize=1)
+def environment_presets() -> dict[str, EnvironmentPreset]:
+    """The validated VAD presets by name (quiet / medium / noisy)."""
+    return dict(load_config("environments.yaml", EnvironmentsFile).presets)
+
+
+def ui_language_codes() -> list[str]:
+    """Language codes offered in the UI, in registry order."""
+    wanted = app_settings().ui_languages
+    codes = [language.code for language in all_languages()]
+    return codes if wanted == "all" else [c for c in codes if c in wanted]
+
+
+def validate_all() -> None:
+    """Load every configuration file once, so a broken one fails at start (raises ConfigError)."""
+    from flight_search.airlines import airlines_file
+    from flight_search.chain import chain_config
+
+    app_settings()
+    environment_presets()
+    all_languages()
+    airlines_file()
+    chain_config()
+
+
+def clear_caches() -> None:
+    """Forget every loaded configuration (tests that swap `POLYGLOT_CONFIG_DIR`)."""
+    import languages
+    from flight_search.airlines import _table, airlines_file
+    from flight_search.chain import chain_config
+
+    for cached in (app_settings, environment_presets, airlines_file, _table, chain_config):
+        cached.cache_clear()
+    languages.clear_caches()

@@ -1,0 +1,1 @@
+"""The Gradio UI of Polyglot Console (the only room that imports gradio)."""

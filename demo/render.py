@@ -1,0 +1,82 @@
+"""Turning engine state and events into what the UI shows: badges, route card, chat messages."""
+from __future__ import annotations
+
+import html
+
+from assistant import Event, EventType
+from languages import all_languages, normalize_code, phrase, stt_route
+from languages.spoken import spoken_numbers_supported
+
+STAGES = (("speech_to_text", "Speech-to-text"), ("assistant", "Assistant"),
+          ("voice", "Voice"), ("flight_data", "Flight data"))
+# Provider shown per stage before any turn has run, with no API keys.
+OFFLINE_DEFAULTS = {
+    "speech_to_text": ("typed text", "offline", "voice input arrives with the voice issue: type instead"),
+    "assistant": ("rule-based agent", "offline", "embedded, no key needed"),
+    "voice": ("text only", "offline", "spoken output arrives with the voice issue"),
+    "flight_data": ("demo data", "offline", "embedded demo flights"),
+}
+_FLIGHT_SOURCES = {"demo": ("demo data", "offline")}
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Dropdown choices: ("Español — Spanish", "es")."""
+    return [(f"{lang.native_name} — {lang.name}" if lang.native_name != lang.name else lang.name, lang.code)
+            for lang in all_languages()]
+
+
+def badge(stage_label: str, provider: str, mode: str, why: str) -> str:
+    """One status badge; `mode` is "offline", "live", "fallback" or "error" (its colour)."""
+    return (f'<span class="pc-badge pc-{html.escape(mode)}" title="{html.escape(why)}">'
+            f'<b>{html.escape(stage_label)}</b> {html.escape(provider)} · {html.escape(mode)}</span>')
+
+
+def status_html(providers: dict[str, tuple[str, str, str]] | None = None) -> str:
+    """The status strip: one badge per stage."""
+    current = dict(OFFLINE_DEFAULTS)
+    current.update(providers or {})
+    return '<div class="pc-status">' + "".join(badge(label, *current[key]) for key, label in STAGES) + "</div>"
+
+
+def flight_badge(source: str | None, used_fallback: bool) -> tuple[str, str, str]:
+    """The flight-data badge for a search outcome."""
+    if source is None:
+        return ("no answer", "error", "every flight data tier failed")
+    provider, mode = _FLIGHT_SOURCES.get(source, (source, "live"))
+    if used_fallback:
+        return (provider, "fallback", "an earlier tier failed or was slow")
+    return (provider, mode, "answered first")
+
+
+def route_card(code: str) -> str:
+    """Markdown card: what the language code resolved to, its STT and TTS routes and greeting."""
+    resolution = normalize_code(code)
+    language = resolution.language
+    if language is None:
+        route = stt_route(code)
+        return f"**Unknown language** `{html.escape(code)}` — speech-to-text falls back to `{route['model']}` / `{route['language']}`."
+    route = stt_route(code)
+    tts = language.tts
+    voice = (f"Cartesia `{tts.model}` ({tts.language}) when `CARTESIA_API_KEY` is set; offline voice "
+             f"`{tts.offline_voice}`" if tts.provider == "cartesia" else tts.reason)
+    numbers = "spoken as words" if spoken_numbers_supported(language.code) else "kept as digits (no num2words support)"
+    return "\n".join([
+        f"**{language.native_name}** ({language.name}, `{language.code}`, {language.script} script, locale `{language.locale}`)",
+        f"- Speech-to-text: Deepgram `{route['model']}` · language `{route['language']}`",
+        f"- Voice: {voice}",
+        f"- Numbers in speech: {numbers}",
+        f"- Resolved: {resolution.note}",
+        f"> {phrase(language.code, 'greeting')}",
+    ])
+
+
+def event_line(event: Event) -> str:
+    """A one-line description of an event for logs and tests."""
+    data = event.to_dict()
+    for noisy in ("session_id", "at", "type", "seq", "turn", "attempts", "chat_markdown"):
+        data.pop(noisy, None)
+    return f"#{event.seq} {event.type.value} " + ", ".join(f"{k}={v!r}"[:80] for k, v in data.items())
+
+
+def is_type(event: Event, kind: EventType) -> bool:
+    return event.type == kind

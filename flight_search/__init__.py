@@ -1,0 +1,13 @@
+"""Flight search: airports, airline aliases, providers, the fallback chain, result formatting."""
+from .airlines import AirlineMatch, airline_candidates, all_airlines, find_airlines, normalize_airline
+from .chain import CircuitBreaker, FallbackChain, provider_names, search_flights
+from .formatting import chat_markdown, place_name, speech_text
+from .models import Attempt, AttemptStatus, Flight, FlightQuery, SearchOutcome
+from .providers.faults import FAULT_KINDS
+
+__all__ = [
+    "AirlineMatch", "airline_candidates", "all_airlines", "find_airlines", "normalize_airline",
+    "CircuitBreaker", "FallbackChain", "provider_names", "search_flights", "chat_markdown",
+    "place_name", "speech_text", "Attempt", "AttemptStatus", "Flight", "FlightQuery",
+    "SearchOutcome", "FAULT_KINDS",
+]

@@ -1,0 +1,109 @@
+"""Results as the chat pane shows them (markdown) and as the voice says them (plain words).
+
+Both are built from small, ordered, language-aware steps; the speech text never holds markdown,
+symbols or raw airport codes.
+"""
+from __future__ import annotations
+
+import re
+
+from languages import city_name, phrase
+from languages.spoken import (spoken_date, spoken_flight_number, spoken_price, spoken_time)
+from languages.written import written_date, written_duration, written_price, written_time
+
+from .airlines import airline
+from .airports import airport
+from .models import Flight, FlightQuery, SearchOutcome
+
+# Characters that must never reach the voice: markdown, arrows, currency and other symbols.
+SPEECH_FORBIDDEN = re.compile(r"[*_#`|<>\[\]{}~^=+→←€$£¥₹₩¤§@\\]")
+_MARKDOWN_ESCAPE = re.compile(r"([\\`*_{}\[\]<>#|~])")
+
+
+def place_name(code: str, language: str) -> str:
+    """A city or airport code as a place name in the language ("LHR", "es" -> "Londres")."""
+    name = city_name(code, language)
+    if name:
+        return name
+    found = airport(code)
+    return found.city if found and found.city else code
+
+
+def _md(text: str) -> str:
+    return _MARKDOWN_ESCAPE.sub(r"\\\1", text)
+
+
+def stops_phrase(stops: int, language: str) -> str:
+    """"nonstop" / "one stop" / "2 stops" in the language."""
+    if stops == 0:
+        return phrase(language, "nonstop")
+    if stops == 1:
+        return phrase(language, "one_stop")
+    return phrase(language, "stops", count=stops)
+
+
+def intro(query: FlightQuery, language: str, *, date_text: str) -> str:
+    """The results heading, naming the airline when the search was for one."""
+    places = {"origin": place_name(query.origin, language),
+              "destination": place_name(query.destination, language), "date": date_text}
+    spec = airline(query.airline) if query.airline else None
+    if spec:
+        return phrase(language, "results_intro_airline", airline=spec.name, **places)
+    return phrase(language, "results_intro", **places)
+
+
+def chat_flight_line(flight: Flight, language: str) -> str:
+    """One markdown list item: airline, flight number, local times, duration, stops, price."""
+    days = (flight.arrival.date() - flight.departure.date()).days
+    plus = f" (+{days})" if days > 0 else ""
+    return (f"**{_md(flight.airline_name)}** {flight.airline} {flight.flight_number} · "
+            f"{written_time(flight.departure.time(), language)} {flight.origin} → "
+            f"{written_time(flight.arrival.time(), language)}{plus} {flight.destination} · "
+            f"{written_duration(flight.duration_minutes, language)} · "
+            f"{stops_phrase(flight.stops, language)} · "
+            f"**{written_price(flight.price, flight.currency, language)}**")
+
+
+def chat_markdown(outcome: SearchOutcome, query: FlightQuery, language: str, *, limit: int = 6) -> str:
+    """The chat pane's answer: a heading and a numbered markdown list of flights."""
+    if not outcome.flights:
+        return phrase(language, "no_flights", origin=place_name(query.origin, language),
+                      destination=place_name(query.destination, language),
+                      date=written_date(query.date, language))
+    lines = [f"**{_md(intro(query, language, date_text=written_date(query.date, language)))}**", ""]
+    lines += [f"{i}. {chat_flight_line(f, language)}" for i, f in enumerate(outcome.flights[:limit], 1)]
+    if outcome.used_fallback:
+        lines += ["", f"_{_md(phrase(language, 'fallback_apology'))}_"]
+    return "\n".join(lines)
+
+
+def speech_flight(flight: Flight, language: str) -> str:
+    """One flight as a spoken sentence."""
+    return phrase(language, "speech_flight",
+                  airline=flight.airline_name,
+                  flight_number=spoken_flight_number("", flight.flight_number, language).strip(),
+                  departure=spoken_time(flight.departure.time(), language),
+                  arrival=spoken_time(flight.arrival.time(), language),
+                  stops=stops_phrase(flight.stops, language),
+                  price=spoken_price(flight.price, flight.currency, language))
+
+
+def speech_safe(text: str) -> str:
+    """Drop anything the voice must not read: markdown, symbols, doubled spaces."""
+    return " ".join(SPEECH_FORBIDDEN.sub(" ", text).split())
+
+
+def speech_text(outcome: SearchOutcome, query: FlightQuery, language: str, *, limit: int = 3) -> str:
+    """The voice's answer: a spoken heading, at most `limit` flights, a pointer to the rest."""
+    date_text = spoken_date(query.date, language)
+    if not outcome.flights:
+        return speech_safe(phrase(language, "no_flights", origin=place_name(query.origin, language),
+                                  destination=place_name(query.destination, language), date=date_text))
+    parts = []
+    if outcome.used_fallback:
+        parts.append(phrase(language, "fallback_apology"))
+    parts.append(intro(query, language, date_text=date_text))
+    parts += [speech_flight(f, language) for f in outcome.flights[:limit]]
+    if len(outcome.flights) > limit:
+        parts.append(phrase(language, "more_in_chat"))
+    return speech_safe(" ".join(parts))

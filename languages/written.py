@@ -1,0 +1,50 @@
+"""Chat (written) formatting with babel: prices, times, dates and durations per locale."""
+from __future__ import annotations
+
+import datetime as dt
+
+from babel import Locale
+from babel.dates import format_skeleton, format_time
+from babel.lists import format_list
+from babel.numbers import format_currency
+from babel.units import format_unit
+
+from .routing import get_language
+
+
+def locale_of(code: str) -> str:
+    """The babel locale of a language code (English for unknown codes)."""
+    language = get_language(code)
+    return language.locale if language else "en_US"
+
+
+def written_price(amount: float, currency: str, code: str) -> str:
+    """245 USD in es -> "245 US$"; cents are shown only when the price has them."""
+    locale = locale_of(code)
+    if not float(amount).is_integer():
+        return format_currency(amount, currency, locale=locale)
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    return format_currency(amount, currency, locale=locale, currency_digits=False,
+                           format=pattern.replace(".00", ""))
+
+
+def written_time(value: dt.time, code: str) -> str:
+    """A short local time: 14:30 / 2:30 PM."""
+    return format_time(value, format="short", locale=locale_of(code))
+
+
+def written_date(value: dt.date, code: str) -> str:
+    """Weekday, day and month: "Sun, Nov 22" / "dom, 22 nov"."""
+    return format_skeleton("MMMEd", value, locale=locale_of(code))
+
+
+def written_duration(minutes: int, code: str) -> str:
+    """135 -> "2 hr, 15 min" (locale's short units)."""
+    hours, rest = divmod(int(minutes), 60)
+    locale = locale_of(code)
+    parts = []
+    if hours:
+        parts.append(format_unit(hours, "duration-hour", length="short", locale=locale))
+    if rest or not hours:
+        parts.append(format_unit(rest, "duration-minute", length="short", locale=locale))
+    return format_list(parts, style="unit-narrow", locale=locale)

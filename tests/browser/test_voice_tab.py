@@ -1,0 +1,73 @@
+"""The Voice tab in a real browser: typed turns in English and Spanish, both panes, badges."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+MARKDOWN_CHARS = re.compile(r"[*_#`|\[\]<>]")
+
+
+def send(page, text: str) -> None:
+    page.fill("#text_input textarea", text)
+    page.click("#send")
+
+
+def wait_for_speech(page, timeout_ms: int = 30_000) -> str:
+    page.wait_for_function("() => document.querySelector('#speech textarea').value.length > 0",
+                           timeout=timeout_ms)
+    return page.input_value("#speech textarea")
+
+
+def test_page_has_every_contract_element(page):
+    for element_id in ("language", "environment", "interruptions", "text_input", "send", "chat",
+                       "speech", "status"):
+        assert page.locator(f"#{element_id}").count() == 1, element_id
+    status = page.inner_text("#status")
+    for stage in ("Speech-to-text", "Assistant", "Voice", "Flight data"):
+        assert stage in status
+    assert "offline" in status
+
+
+def test_english_request_fills_both_panes(page):
+    send(page, "Find me a flight from Madrid to London tomorrow")
+    speech = wait_for_speech(page)
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    chat = page.inner_text("#chat")
+    assert "MAD" in chat and re.search(r"\b(LHR|LGW|STN|LCY)\b", chat)
+    assert "Madrid" in chat and "London" in chat
+    assert tomorrow.strftime("%b") in chat and str(tomorrow.day) in chat
+    assert "Madrid" in speech and "London" in speech and "flight" in speech
+    assert not MARKDOWN_CHARS.search(speech), speech
+    assert not re.search(r"\d", speech), "numbers and times are spoken as words in English"
+    assert "demo data" in page.inner_text("#status")
+
+
+def test_spanish_request_answers_in_spanish(page):
+    page.locator("#language input").click()
+    page.get_by_role("option", name=re.compile("Español")).click()
+    page.wait_for_function("() => document.querySelector('#chat').innerText.includes('Hola')")
+    send(page, "Quiero un vuelo de Madrid a Londres mañana")
+    speech = wait_for_speech(page)
+    assert "Londres" in speech and "Vuelo" in speech
+    assert not MARKDOWN_CHARS.search(speech)
+    chat = page.inner_text("#chat")
+    assert "Estos son los vuelos de Madrid a Londres" in chat
+    assert "MAD" in chat
+
+
+def test_unparseable_message_gets_help_not_an_error(page):
+    send(page, "what's the weather")
+    speech = wait_for_speech(page)
+    assert "I can search flights" in speech
+    assert "⚠" not in page.inner_text("#chat")
+
+
+def test_html_in_input_is_shown_not_rendered(page):
+    send(page, "<img src=x onerror=alert(1)> <b>bold</b>")
+    wait_for_speech(page)
+    assert page.locator("#chat img[src='x']").count() == 0
+    assert page.locator("#chat b:text('bold')").count() == 0
+    assert "<b>bold</b>" in page.inner_text("#chat")
