@@ -53,11 +53,15 @@ class Turn:
         self.emit(ToolCall, name="search_flights", arguments=query.as_arguments())
         began = time.perf_counter()
         task = asyncio.create_task(self.session.search(query))
-        filler_after = app_settings().one_moment_after_ms / 1000
-        done, _ = await asyncio.wait({task}, timeout=filler_after)
-        if not done:
-            self.emit(Filler, text=phrase(self.session.language, "one_moment"))
-        outcome = await task
+        try:
+            done, _ = await asyncio.wait({task}, timeout=app_settings().one_moment_after_ms / 1000)
+            if not done:
+                self.emit(Filler, text=phrase(self.session.language, "one_moment"))
+            outcome = await task
+        finally:
+            if not task.done():  # the turn was cancelled: the search goes with it
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         self.timings["tool_ms"] += (time.perf_counter() - began) * 1000
         self.flight_source = outcome.source
         self.emit(ToolResult, name="search_flights", source=outcome.source, count=len(outcome.flights),

@@ -69,12 +69,15 @@ def _role(mention: CityMention, folded: str, code: str) -> str | None:
 def _places(text: str, code: str) -> tuple[str | None, str | None]:
     spec = get_language(code).spec
     folded = fold(text, spec.script)
+    found = find_cities(text, code)
     mentions: list[CityMention] = []
-    for mention in find_cities(text, code):
+    for mention in found:
         if all(mention.city != m.city for m in mentions):
             mentions.append(mention)
     if not mentions:
         return None, None
+    if len(mentions) == 1 and len(found) > 1:
+        return mentions[0].city, mentions[0].city  # "from London to London": asked about below
     roles = [_role(m, folded, code) for m in mentions[:2]]
     if len(mentions) == 1:
         return (mentions[0].city, None) if roles[0] == "from" else (None, mentions[0].city)

@@ -1,0 +1,30 @@
+"""Shared fixtures: a fixed 'today', and a copy of configs/ that a test may break."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 21)  # a Saturday
+
+
+@pytest.fixture()
+def today() -> dt.date:
+    return TODAY
+
+
+@pytest.fixture()
+def config_copy(tmp_path, monkeypatch):
+    """A writable copy of configs/ that the app reads instead of the real one."""
+    from assistant.settings import clear_caches
+
+    target = tmp_path / "configs"
+    shutil.copytree(ROOT / "configs", target, ignore=shutil.ignore_patterns("_parts"))
+    monkeypatch.setenv("POLYGLOT_CONFIG_DIR", str(target))
+    clear_caches()
+    yield target
+    monkeypatch.delenv("POLYGLOT_CONFIG_DIR")
+    clear_caches()
