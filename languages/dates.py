@@ -20,13 +20,19 @@ def _word_pattern(words: list[str], spec: LanguageSpec, *, stem: bool = False) -
     folded = sorted({fold(w, spec.script) for w in words if w.strip()}, key=len, reverse=True)
     if not folded:
         return None
-    if stem and spec.matching.inflected:
-        folded = [w[:-1] if len(w) > 4 else w for w in folded]
-    alternation = "|".join(re.escape(w) for w in folded)
     if spec.script in UNSPACED_SCRIPTS:
-        return re.compile(f"(?:{alternation})")
-    tail = r"\w{0,4}" if stem and spec.matching.inflected else ""
-    return re.compile(rf"(?<!\w)(?:{alternation}){tail}(?!\w)")
+        return re.compile("|".join(re.escape(w) for w in folded))
+    if not spec.matching.inflected:
+        return re.compile(rf"(?<!\w)(?:{'|'.join(re.escape(w) for w in folded)})(?!\w)")
+    # Inflected languages: "holnap" also matches "holnapra"; weekday stems drop their last letter
+    # ("пятница" -> "пятниц-у"). Words under four letters must match whole ("ma" is not "maga").
+    parts = []
+    for word in folded:
+        if len(word) < 4:
+            parts.append(re.escape(word))
+        else:
+            parts.append(re.escape(word[:-1] if stem and len(word) > 4 else word) + r"\w{0,4}")
+    return re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)")
 
 
 def _relative(folded: str, spec: LanguageSpec, today: dt.date) -> dt.date | None:
