@@ -71,3 +71,19 @@ def test_html_in_input_is_shown_not_rendered(page):
     assert page.locator("#chat img[src='x']").count() == 0
     assert page.locator("#chat b:text('bold')").count() == 0
     assert "<b>bold</b>" in page.inner_text("#chat")
+
+
+def test_route_card_and_language_lock(page):
+    send(page, "hello")
+    wait_for_speech(page)
+    page.locator("#language input").click()
+    page.get_by_role("option", name=re.compile("日本語")).click()
+    page.wait_for_function("() => document.querySelector('#chat').innerText.includes('New conversation')")
+    page.get_by_text("Route card").click()
+    card = page.inner_text("#route_card")
+    assert "nova-2" in card and "ja" in card and "こんにちは" in card
+    chat = page.inner_text("#chat")
+    assert "hello" not in chat and "こんにちは" in chat
+    send(page, "明日の東京からロンドンまでのフライトを探してください")
+    speech = wait_for_speech(page)
+    assert "ロンドン" in speech
