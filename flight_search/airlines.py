@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 
 from languages import load_config
 
-FUZZY_THRESHOLD = 86          # rapidfuzz ratio (0-100) a misspelling must reach
+FUZZY_THRESHOLD = 80          # rapidfuzz ratio (0-100): one wrong letter in a 7-letter name scores 85.7
 AMBIGUITY_MARGIN = 3          # two airlines this close in score: ambiguous, no match
 MIN_FUZZY_CHARS = 4           # shorter inputs only match exactly
 Method = Literal["iata_code", "icao_code", "name", "alias", "local_name", "spoken", "fuzzy"]
