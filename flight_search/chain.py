@@ -96,8 +96,10 @@ class FallbackChain(FlightProvider):
     name = "chain"
 
     def __init__(self, providers: list[FlightProvider], *, hedge_delay_s: float,
-                 breaker: CircuitBreaker | None = None, skipped: dict[str, str] | None = None) -> None:
+                 breaker: CircuitBreaker | None = None, skipped: dict[str, str] | None = None,
+                 order: list[str] | None = None) -> None:
         self.providers, self.hedge_delay_s = providers, hedge_delay_s
+        self.order = order or [p.name for p in providers] + list(skipped or {})
         self.breaker = breaker
         self.skipped = skipped or {}
         self.last_outcome: SearchOutcome | None = None
@@ -160,9 +162,8 @@ class FallbackChain(FlightProvider):
                 await asyncio.gather(*running, return_exceptions=True)
         for provider in pending:
             attempts.setdefault(provider.name, Attempt(provider.name, AttemptStatus.SKIPPED, 0.0, "not needed"))
-        order = [p.name for p in self.providers]
         outcome = SearchOutcome(winner[1] if winner else [], winner[0] if winner else None,
-                                [attempts[n] for n in order if n in attempts])
+                                [attempts[n] for n in self.order if n in attempts])
         self.last_outcome = outcome
         return outcome
 
@@ -192,18 +193,43 @@ def _shared_breaker() -> CircuitBreaker:
     return _default_breaker
 
 
+_live_providers: dict[str, FlightProvider] = {}  # real adapters keep their token cache and pool
+
+
+def _adapters() -> dict[str, type]:
+    from .providers.amadeus import AmadeusProvider
+    from .providers.duffel import DuffelProvider
+
+    return {"amadeus": AmadeusProvider, "duffel": DuffelProvider}
+
+
 def build_providers(faults: dict[str, str] | None = None) -> tuple[list[FlightProvider], dict[str, str]]:
-    """The configured tiers as providers, and the tiers skipped (with why)."""
+    """The configured tiers as providers, and the tiers skipped (with why).
+
+    A real tier runs against its API when its keys are set. Without keys it is skipped, except
+    in a simulation (`faults` given): then it runs its real adapter against the built-in
+    simulated API, so the whole chain can fail over at a booth with no keys.
+    """
     from .providers.demo import DemoProvider
+    from .providers.simulated import simulated_provider
 
     faults = faults or {}
+    simulating = bool(faults)
+    adapters = _adapters()
     providers: list[FlightProvider] = []
     skipped: dict[str, str] = {}
     for tier in chain_config().tiers:
         if tier.name == "demo":
             provider: FlightProvider = DemoProvider(fault=faults.get("demo"))
-        else:
+        elif tier.name not in adapters:
             skipped[tier.name] = f"no adapter named '{tier.name}'"
+            continue
+        elif simulating:
+            provider = simulated_provider(tier.name, faults.get(tier.name))
+        elif adapters[tier.name].configured():
+            provider = _live_providers.setdefault(tier.name, adapters[tier.name]())
+        else:
+            skipped[tier.name] = "no key: set " + ", ".join(adapters[tier.name].missing_keys())
             continue
         provider.options = ProviderOptions(timeout_s=tier.timeout_s)
         providers.append(provider)
@@ -223,6 +249,7 @@ async def search_flights(query: FlightQuery, *, providers: list[FlightProvider] 
         providers, skipped = build_providers(faults)
         if breaker is None and not faults:
             breaker = _shared_breaker()
+    order = provider_names() if skipped else None
     chain = FallbackChain(providers, hedge_delay_s=chain_config().hedge_delay_s,
-                          breaker=breaker, skipped=skipped)
+                          breaker=breaker, skipped=skipped, order=order)
     return await chain.run(query)

@@ -16,7 +16,8 @@ import asyncio
 import datetime as dt
 import os
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any, Self
 
 import httpx
 
@@ -84,11 +85,11 @@ def error_for_response(response: httpx.Response, provider: str, secrets: Iterabl
     message = f"HTTP {response.status_code} {response.reason_phrase}".strip()
     if what:
         message = f"{what}: {message}"
+    retry_after = response.headers.get("retry-after", "").strip()
+    if response.status_code == 429 and retry_after.isdigit():
+        message += f" (retry after {retry_after} s)"  # before the detail, so truncation keeps it
     if detail:
         message += f": {detail}"
-    retry_after = response.headers.get("retry-after")
-    if response.status_code == 429 and retry_after and retry_after.strip().isdigit():
-        message += f" (retry after {retry_after.strip()} s)"
     return ProviderError(kind_for_status(response.status_code), short(redact(message, secrets)),
                          provider=provider, status=response.status_code)
 
@@ -123,7 +124,7 @@ def parse_iso_duration(text: str) -> int:
     if not match or text in ("P", "PT"):
         raise ValueError(f"not an ISO-8601 duration: {text!r}")
     days, hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
-    return int(round(days * 1440 + hours * 60 + minutes + seconds / 60))
+    return round(days * 1440 + hours * 60 + minutes + seconds / 60)
 
 
 def parse_local_datetime(text: str) -> dt.datetime:
@@ -132,11 +133,11 @@ def parse_local_datetime(text: str) -> dt.datetime:
 
 
 def flight_digits(number: Any) -> str:
-    """The digits of a flight number ("0212" stays "0212"); ValueError when there are none."""
+    """The digits of a flight number without leading zeros ("0476" -> "476"); ValueError if none."""
     digits = re.sub(r"\D", "", str(number))
     if not digits:
         raise ValueError(f"flight number without digits: {number!r}")
-    return digits
+    return str(int(digits))
 
 
 def airline_name(iata: str, given: str | None) -> str:
@@ -210,6 +211,12 @@ class HttpFlightProvider(FlightProvider):
         client, self._client, self._client_loop = self._client, None, None
         if client is not None:
             await client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
 
     async def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         """One HTTP request with the tier's timeout; transport failures become ProviderError."""

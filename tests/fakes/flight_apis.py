@@ -1,0 +1,202 @@
+"""Local fake servers that speak the Amadeus and Duffel wire protocols over real HTTP.
+
+Each `FakeApiServer` is a Starlette app served by uvicorn in a background thread on a free
+port of 127.0.0.1. It serves the same bodies as the built-in simulator
+(`flight_search.providers.simulated`) and has knobs for tests:
+
+- `fault` (sticky) and `next_faults` (one-shot, used first): a fault kind for the search
+  endpoint: `slow`, `timeout`, `malformed`, `empty`, or any `<words>_<status>` such as
+  `rate_limit_429`, `server_error_500`, `bad_request_400`, `unauthorized_401`, `forbidden_403`.
+  (`refused` cannot be acted out by a listening server: use `closed_port_url()`.)
+- `token_requests`, `search_requests`, `seen_tokens`, `last_params`, `last_json`, `last_headers`.
+- Amadeus: `client_id`, `client_secret`, `token_expires_in`, `revoke_tokens()`.
+  Duffel: `access_token`. Both check the bearer token of every search (401 otherwise).
+- `echo_credentials`: an adversarial server that copies received credentials into its
+  error messages, to prove the adapters redact them.
+- `search_body`: a dict served verbatim (200/201) instead of the generated offers.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import threading
+import time
+import uuid
+from typing import Any, Self
+from urllib.parse import parse_qs
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from flight_search.providers import faults
+from flight_search.providers.simulated import (
+    SimResponse,
+    amadeus_token_body,
+    error_response,
+    fault_status,
+    json_response,
+    query_from_request,
+    search_response,
+)
+
+
+def closed_port_url() -> str:
+    """A base URL on 127.0.0.1 where nothing listens (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    return header[7:] if header.lower().startswith("bearer ") else ""
+
+
+def _reply(sim: SimResponse) -> Response:
+    return Response(sim.content, status_code=sim.status, headers=sim.headers)
+
+
+class FakeApiServer:
+    """One fake API ("amadeus" or "duffel") on http://127.0.0.1:<free port>."""
+
+    def __init__(self, api: str) -> None:
+        self.api = api
+        self.url = ""
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+        routes = ([Route("/v1/security/oauth2/token", self._token, methods=["POST"]),
+                   Route("/v2/shopping/flight-offers", self._amadeus_search, methods=["GET"])]
+                  if api == "amadeus" else
+                  [Route("/air/offer_requests", self._duffel_search, methods=["POST"])])
+        self.app = Starlette(routes=routes)
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every knob and counter (called before each test)."""
+        self.fault: str | None = None
+        self.next_faults: list[str] = []
+        self.echo_credentials = False
+        self.search_body: dict | None = None
+        self.token_requests = self.search_requests = 0
+        self.token_expires_in = 1799
+        self.client_id, self.client_secret = "fake-client-id", "fake-client-secret"
+        self.access_token = "fake-duffel-token"
+        self.valid_tokens: set[str] = set()
+        self.seen_tokens: list[str] = []
+        self.last_params: dict[str, str] = {}
+        self.last_json: Any = None
+        self.last_headers: dict[str, str] = {}
+
+    def revoke_tokens(self) -> None:
+        """Invalidate every issued Amadeus token (the next search gets a 401)."""
+        self.valid_tokens.clear()
+
+    def take_fault(self) -> str | None:
+        """The fault for this request: a queued one-shot fault first, else the sticky one."""
+        fault = self.next_faults.pop(0) if self.next_faults else self.fault
+        return None if fault == "ok" else fault
+
+    # --- lifecycle -------------------------------------------------------------------------
+    def start(self) -> Self:
+        """Serve in a background thread; returns once the server accepts connections."""
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off",
+                                timeout_graceful_shutdown=2)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
+                                        name=f"fake-{self.api}", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError(f"fake {self.api} server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        """Ask uvicorn to exit (hanging handlers end too) and wait for the thread."""
+        self._stopping = True
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # --- handlers ------------------------------------------------------------------------
+    def _error(self, status: int, credential: str, message: str | None = None) -> Response:
+        if self.echo_credentials:
+            message = f"{message or 'request failed'} (received credentials {credential})"
+        return _reply(error_response(self.api, status, message))
+
+    async def _token(self, request: Request) -> Response:
+        self.token_requests += 1
+        form = {k: v[0] for k, v in parse_qs((await request.body()).decode()).items()}
+        if form.get("grant_type") != "client_credentials":
+            return _reply(json_response(400, {
+                "error": "unsupported_grant_type", "code": 38187, "title": "Invalid parameters",
+                "error_description": "Only client_credentials value is allowed for the body parameter grant_type"}))
+        if (form.get("client_id"), form.get("client_secret")) != (self.client_id, self.client_secret):
+            description = "Client credentials are invalid"
+            if self.echo_credentials:
+                description += f" for {form.get('client_id')}:{form.get('client_secret')}"
+            return _reply(json_response(401, {"error": "invalid_client", "error_description": description,
+                                              "code": 38187, "title": "Invalid parameters"}))
+        token = f"fake-token-{uuid.uuid4().hex}"
+        self.valid_tokens.add(token)
+        return _reply(json_response(200, amadeus_token_body(token, self.token_expires_in)))
+
+    async def _amadeus_search(self, request: Request) -> Response:
+        self.search_requests += 1
+        token, fault = _bearer(request), self.take_fault()
+        self.seen_tokens.append(token)
+        self.last_params, self.last_headers = dict(request.query_params), dict(request.headers)
+        if fault_status(fault) == 401 or token not in self.valid_tokens:
+            return self._error(401, token)
+        return await self._search(fault, token, dict(request.query_params), b"")
+
+    async def _duffel_search(self, request: Request) -> Response:
+        self.search_requests += 1
+        token, fault = _bearer(request), self.take_fault()
+        self.seen_tokens.append(token)
+        self.last_params, self.last_headers = dict(request.query_params), dict(request.headers)
+        content = await request.body()
+        try:
+            self.last_json = json.loads(content)
+        except ValueError:
+            self.last_json = None
+        if request.headers.get("duffel-version") != "v2":
+            return self._error(400, token, "Duffel-Version header missing or unsupported")
+        if fault_status(fault) == 401 or token != self.access_token:
+            return self._error(401, token)
+        return await self._search(fault, token, dict(request.query_params), content)
+
+    async def _search(self, fault: str | None, token: str, params: dict[str, str], content: bytes) -> Response:
+        if fault == "slow":
+            await asyncio.sleep(faults.SLOW_SECONDS)
+        elif fault == "timeout":
+            deadline = time.monotonic() + faults.HANG_SECONDS
+            while not self._stopping and time.monotonic() < deadline:  # ends at shutdown
+                await asyncio.sleep(0.02)
+        status = fault_status(fault)
+        if status:
+            return self._error(status, token, None)
+        if self.search_body is not None:
+            return _reply(json_response(200 if self.api == "amadeus" else 201, self.search_body))
+        try:
+            query = query_from_request(self.api, params, content)
+        except ValueError as exc:
+            return self._error(400 if self.api == "amadeus" else 422, token, str(exc))
+        return _reply(search_response(self.api, fault, query))
