@@ -6,6 +6,7 @@ import gradio as gr
 from assistant import app_settings, environment_presets, validate_all
 
 from . import handlers
+from .tabs import airline_aliases, fallback_simulation
 from .render import language_choices, route_card, status_html
 
 CSS = """
@@ -47,6 +48,8 @@ def build_demo() -> gr.Blocks:
                 text_input = gr.Textbox(placeholder="Type instead of speaking", show_label=False,
                                         elem_id="text_input", scale=5, max_length=settings.max_input_chars * 5)
                 send = gr.Button("Send", variant="primary", elem_id="send", scale=1)
+        airline_aliases.build_tab()
+        fallback_simulation.build_tab()
 
         turn_inputs = [text_input, chat, session, language_box, environment, interruptions]
         turn_outputs = [chat, speech, status, session, text_input]

@@ -7,10 +7,12 @@ to fault kinds. `run_scenario` runs the same search N times with those faults; `
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated, Awaitable, Callable
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -180,7 +182,7 @@ async def run_scenario(query: FlightQuery, faults: dict[str, str], runs: int,
         results.append(RunResult(outcome, round((time.perf_counter() - began) * 1000, 1)))
         if on_run is not None:
             maybe = on_run(index + 1, int(runs))
-            if maybe is not None:
+            if inspect.isawaitable(maybe):
                 await maybe
     return results
 
@@ -226,6 +228,10 @@ def source_counts(results: list[RunResult]) -> dict[str, int]:
     return counts
 
 
+def _ms(value: float) -> str:
+    return f"{value:.1f} ms" if value < 10 else f"{value:.0f} ms"
+
+
 def timing_summary(results: list[RunResult]) -> str:
     """One markdown line: p50/p95 time to answer over the runs, and runs without an answer."""
     if not results:
@@ -234,8 +240,7 @@ def timing_summary(results: list[RunResult]) -> str:
     unanswered = len(results) - len(times)
     parts = [f"**{len(results)} run{'s' if len(results) != 1 else ''}**"]
     if times:
-        parts.append(f"time to answer p50 **{percentile(times, 50):.0f} ms**, "
-                     f"p95 **{percentile(times, 95):.0f} ms**")
+        parts.append(f"time to answer p50 **{_ms(percentile(times, 50))}**, p95 **{_ms(percentile(times, 95))}**")
     if unanswered:
         parts.append(f"{unanswered} without an answer")
     served = ", ".join(f"{name} ×{count}" for name, count in source_counts(results).items())

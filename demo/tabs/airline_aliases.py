@@ -9,8 +9,8 @@ import csv
 import re
 import tempfile
 import unicodedata
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import gradio as gr
 import pandas as pd
@@ -21,7 +21,7 @@ from ..handlers import escape_user_text
 
 COLUMNS = ["text", "expected", "matched IATA", "name", "score", "method", "result"]
 BROWSE_COLUMNS = ["iata", "icao", "name", "country", "region", "alliance", "aliases", "local names", "spoken"]
-HIT, MISS, WRONG, NONE_OK = "✅ hit", "❌ miss", "❌ wrong", "✅ no-match-expected"
+HIT, MISS, WRONG, NONE_OK = "✔ hit", "✘ miss", "✘ wrong", "✔ no-match-expected"
 NO_MATCH_WORDS = {"-", "none", "no match", "no-match", "null"}
 MAX_BULK_ROWS = 5000
 _HEADER_WORDS = {"text", "input", "name", "alias", "expected", "iata", "expected_iata", "expected iata", "code"}
@@ -140,9 +140,9 @@ def match_markdown(text: str) -> str:
         return "_Type an airline name, code, local name or spoken form._"
     match = normalize_airline(text)
     if match is None:
-        return (f"**❌ No airline matched** “{escape_user_text(text.strip())}”. Closest candidates:"
+        return (f"**✘ No airline matched** “{escape_user_text(text.strip())}”. Closest candidates:"
                 + (_candidates_table(text) or "\n\n_none_"))
-    head = (f"**✅ {match.iata} — {escape_user_text(match.name)}** · score {match.score:.1f}"
+    head = (f"**✔ {match.iata} — {escape_user_text(match.name)}** · score {match.score:.1f}"
             f" · method `{match.method}`")
     if match.method == "fuzzy":
         return head + "\n\nFuzzy match; other candidates:" + _candidates_table(text)
@@ -162,14 +162,14 @@ def browse_rows(query: str = "") -> list[list]:
     return [row for row in rows if not needle or needle in _fold(" | ".join(row))]
 
 
-def run_bulk(text: str, upload: str | None, progress: gr.Progress = gr.Progress()):
+def run_bulk(text: str, upload: str | None, progress: gr.Progress = gr.Progress()):  # noqa: B008
     """Run handler of the bulk check: (table, summary, CSV file update)."""
     try:
         cases = parse_lines(text)
         if upload:
             cases += read_csv_cases(upload)
     except (OSError, csv.Error, UnicodeError) as exc:
-        return pd.DataFrame(columns=COLUMNS), f"⚠️ Could not read the CSV: {exc}", gr.update(value=None, visible=False)
+        return pd.DataFrame(columns=COLUMNS), f"⚠ Could not read the CSV: {exc}", gr.update(value=None, visible=False)
     if not cases:
         return (pd.DataFrame(columns=COLUMNS), "_Paste some names (one per line) or upload a CSV, then Run._",
                 gr.update(value=None, visible=False))
@@ -194,8 +194,8 @@ def build_tab() -> None:
                 alias_result = gr.Markdown(match_markdown(""), elem_id="alias_result")
         with gr.Accordion("Bulk check", open=True):
             with gr.Row(equal_height=True):
-                alias_bulk = gr.Textbox(label="One name per line; optionally `, IB` or a tab and the expected "
-                                        "IATA code, or `, -` when no airline should match",
+                alias_bulk = gr.Textbox(label="One name per line; optionally “, IB” (or a tab and IB) for the "
+                                        "expected IATA code, or “, -” when no airline should match",
                                         lines=7, max_lines=20, elem_id="alias_bulk", scale=3,
                                         placeholder="Iberia flights, IB\nK L M, KL\nGuam, -\n日本航空")
                 alias_upload = gr.File(label="…or a CSV: text, expected IATA (optional)", type="filepath",
@@ -210,7 +210,8 @@ def build_tab() -> None:
             alias_filter = gr.Textbox(label="Filter", placeholder="e.g. star, Asia, Lufthansa",
                                       elem_id="alias_filter")
             alias_browse = gr.Dataframe(pd.DataFrame(browse_rows(), columns=BROWSE_COLUMNS), interactive=False,
-                                        wrap=True, elem_id="alias_browse", max_height=480)
+                                        wrap=True, elem_id="alias_browse", max_height=480,
+                                        column_widths=["6%", "6%", "13%", "7%", "10%", "9%", "19%", "15%", "15%"])
 
     for event in (alias_input.change, alias_input.submit):
         event(match_markdown, alias_input, alias_result, show_progress="hidden", trigger_mode="always_last",
