@@ -61,12 +61,14 @@ def validate_all() -> None:
     """Load every configuration file once, so a broken one fails at start (raises ConfigError)."""
     from flight_search.airlines import airlines_file
     from flight_search.chain import chain_config
+    from flight_search.scenarios import scenarios_file
 
     app_settings()
     environment_presets()
     all_languages()
     airlines_file()
     chain_config()
+    scenarios_file()
 
 
 def clear_caches() -> None:
@@ -74,7 +76,8 @@ def clear_caches() -> None:
     import languages
     from flight_search.airlines import _table, airlines_file
     from flight_search.chain import chain_config
+    from flight_search.scenarios import scenarios_file
 
-    for cached in (app_settings, environment_presets, airlines_file, _table, chain_config):
+    for cached in (app_settings, environment_presets, airlines_file, _table, chain_config, scenarios_file):
         cached.cache_clear()
     languages.clear_caches()
