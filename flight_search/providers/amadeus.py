@@ -23,7 +23,7 @@ import httpx
 
 from ..models import Flight, FlightQuery
 from .base import ProviderOptions
-from .http import HttpFlightProvider, airline_name, flight_digits, parse_iso_duration, parse_local_datetime
+from .http import HttpFlightProvider, airline_name, flight_digits, journey_minutes, parse_local_datetime
 
 TOKEN_PATH = "/v1/security/oauth2/token"
 SEARCH_PATH = "/v2/shopping/flight-offers"
@@ -40,10 +40,7 @@ def parse_flight_offers(body: dict[str, Any]) -> list[Flight]:
         segments = itinerary["segments"]
         first, last = segments[0], segments[-1]
         carrier = first["carrierCode"]
-        if itinerary.get("duration"):
-            minutes = parse_iso_duration(itinerary["duration"])
-        else:  # older bodies: sum of the flown segments (layovers unknown)
-            minutes = sum(parse_iso_duration(s["duration"]) for s in segments)
+        minutes = journey_minutes(itinerary)
         flights.append(Flight(
             airline=carrier, airline_name=airline_name(carrier, carriers.get(carrier)),
             flight_number=flight_digits(first["number"]),

@@ -22,8 +22,8 @@ from .http import (
     HttpFlightProvider,
     airline_name,
     flight_digits,
+    journey_minutes,
     matches_airline,
-    parse_iso_duration,
     parse_local_datetime,
 )
 
@@ -41,10 +41,7 @@ def parse_offer_request(body: dict[str, Any]) -> list[Flight]:
         segments = journey["segments"]
         first, last = segments[0], segments[-1]
         carrier = first["marketing_carrier"]
-        if journey.get("duration"):
-            minutes = parse_iso_duration(journey["duration"])
-        else:  # fall back to the flown segments (layovers unknown)
-            minutes = sum(parse_iso_duration(s["duration"]) for s in segments)
+        minutes = journey_minutes(journey)
         flights.append(Flight(
             airline=carrier["iata_code"], airline_name=airline_name(carrier["iata_code"], carrier.get("name")),
             flight_number=flight_digits(first["marketing_carrier_flight_number"]),

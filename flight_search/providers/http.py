@@ -127,6 +127,14 @@ def parse_iso_duration(text: str) -> int:
     return round(days * 1440 + hours * 60 + minutes + seconds / 60)
 
 
+def journey_minutes(journey: dict[str, Any]) -> int:
+    """Minutes of one journey (Amadeus itinerary, Duffel slice): its own `duration` when given,
+    else the sum of its segments' durations (layovers unknown)."""
+    if journey.get("duration"):
+        return parse_iso_duration(journey["duration"])
+    return sum(parse_iso_duration(segment["duration"]) for segment in journey["segments"])
+
+
 def parse_local_datetime(text: str) -> dt.datetime:
     """A naive local datetime from an ISO timestamp ("2025-06-01T07:35:00"); any offset is dropped."""
     return dt.datetime.fromisoformat(text).replace(tzinfo=None)
