@@ -64,6 +64,7 @@ class ToolResult(Event):
     source: str | None
     count: int
     attempts: list[dict]
+    used_fallback: bool = False   # a tier other than the first one tried answered
 
 
 @dataclass(kw_only=True)

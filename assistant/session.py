@@ -66,7 +66,8 @@ class Turn:
         self.flight_source = outcome.source
         self.emit(ToolResult, name="search_flights", source=outcome.source, count=len(outcome.flights),
                   attempts=[{"provider": a.provider, "status": a.status.value, "latency_ms": a.latency_ms,
-                             "error": a.error, "started_ms": a.started_ms} for a in outcome.attempts])
+                             "error": a.error, "started_ms": a.started_ms} for a in outcome.attempts],
+                  used_fallback=outcome.used_fallback)
         return outcome
 
 

@@ -78,8 +78,7 @@ async def send_text(text: str, history: list[Message] | None, session: Session |
             put_assistant("", metadata={"title": event.text, "status": "pending"})
             pending_index = len(chat) - 1
         elif kind == EventType.TOOL_RESULT:
-            used_fallback = any(a["status"] != "ok" and a["status"] != "skipped" for a in event.attempts)
-            badges["flight_data"] = flight_badge(event.source, used_fallback)
+            badges["flight_data"] = flight_badge(event.source, event.used_fallback)
         elif kind == EventType.PRE_SPEECH_TEXT:
             put_assistant(event.chat_markdown)
             speech = event.speech_text

@@ -30,7 +30,7 @@ async def test_search_turn_event_order_and_fields():
     call, result, reply = events[2], events[3], events[4]
     assert call.name == "search_flights"
     assert call.arguments == {"origin": "MAD", "destination": "LON", "date": "2026-11-22", "airline": None}
-    assert result.source == "demo" and result.count >= 4
+    assert result.source == "demo" and result.count >= 4 and result.used_fallback is False
     assert "Londres" in reply.chat_markdown and "Londres" in reply.speech_text and reply.language == "es"
     assert events[-1].providers["flight_data"] == "demo"
 
@@ -137,3 +137,28 @@ def test_unknown_language_falls_back_to_english():
     assert Session("xx").language == "en"
     assert Session("es-MX").language == "es"
     assert dt.date.today() == Session("en").today()
+
+
+class HedgedSearchSession(Session):
+    """The first tier hangs, the hedge answers: the turn reports that backup data served."""
+
+    async def search(self, query: FlightQuery) -> SearchOutcome:
+        from flight_search import FallbackChain
+        from flight_search.providers.base import FlightProvider
+
+        class Tier(FlightProvider):
+            def __init__(self, name, delay):
+                self.name, self.delay = name, delay
+
+            async def search(self, q):
+                await asyncio.sleep(self.delay)
+                return (await search_flights(q)).flights  # demo data through the default chain
+
+        return await FallbackChain([Tier("primary", 60), Tier("secondary", 0)], hedge_delay_s=0.05).run(query)
+
+
+async def test_tool_result_says_when_backup_answered():
+    events = await run_turn(HedgedSearchSession("en", today=TODAY), "from Madrid to London tomorrow")
+    result = next(e for e in events if e.type == EventType.TOOL_RESULT)
+    assert result.source == "secondary" and result.used_fallback is True
+    assert "backup data" in events[-2].speech_text
