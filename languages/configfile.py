@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -90,13 +89,3 @@ def load_config(filename: str, model: type[M]) -> M:
         more = len(exc.errors()) - 1
         suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
         raise ConfigError(shown, _field_path(tuple(first["loc"])), first["msg"] + suffix) from None
-
-
-def cached_loader(filename: str, model: type[M]):
-    """A zero-argument loader for one file, cached until `cache_clear()` is called on it."""
-
-    @lru_cache(maxsize=1)
-    def load() -> M:
-        return load_config(filename, model)
-
-    return load

@@ -217,8 +217,10 @@ def cities_file() -> CitiesFile:
 
 def clear_caches() -> None:
     """Forget loaded files (used by tests that point `POLYGLOT_CONFIG_DIR` elsewhere)."""
-    from . import routing  # local import: routing depends on this module
+    from . import places, routing  # local import: both depend on this module
 
     languages_file.cache_clear()
     cities_file.cache_clear()
     routing.clear_caches()
+    places._matcher.cache_clear()
+    places._airport_to_city.cache_clear()
