@@ -1,12 +1,14 @@
 """The conversation engine: typed events, sessions, the turn loop and the offline agent."""
-from .events import (ErrorEvent, Event, EventType, Filler, Notice, PreSpeechText, Thinking,
-                     ToolCall, ToolResult, TurnMetrics, UserTranscript)
-from .session import OfflineAgent, Reply, Session, Turn
-from .settings import app_settings, environment_presets, ui_language_codes, validate_all
+from .events import (Audio, ErrorEvent, Event, EventType, Filler, Notice, PreSpeechText, ProviderFallback,
+                     StateChange, Thinking, ToolCall, ToolResult, TurnMetrics, UserTranscript, VadActivity)
+from .agents import LlmAgent, OfflineAgent
+from .session import Session
+from .turn import Reply, Turn
+from .settings import app_settings, environment_presets, ui_language_codes, validate_all, voice_settings
 from .understanding import Slots, understand
 
 __all__ = [
-    "ErrorEvent", "Event", "EventType", "Filler", "Notice", "PreSpeechText", "Thinking", "ToolCall",
-    "ToolResult", "TurnMetrics", "UserTranscript", "OfflineAgent", "Reply", "Session", "Turn",
-    "app_settings", "environment_presets", "ui_language_codes", "validate_all", "Slots", "understand",
+    "Audio", "ErrorEvent", "Event", "ProviderFallback", "StateChange", "VadActivity", "EventType", "Filler", "Notice", "PreSpeechText", "Thinking", "ToolCall",
+    "ToolResult", "TurnMetrics", "UserTranscript", "LlmAgent", "OfflineAgent", "Reply", "Session", "Turn",
+    "app_settings", "environment_presets", "ui_language_codes", "validate_all", "voice_settings", "Slots", "understand",
 ]

@@ -5,6 +5,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 
+import numpy as np
+
 
 class EventType(str, Enum):
     USER_TRANSCRIPT = "user_transcript"
@@ -17,6 +19,9 @@ class EventType(str, Enum):
     TURN_METRICS = "turn_metrics"
     NOTICE = "notice"                  # input was cut, language locked, ...
     ERROR = "error"
+    VAD = "vad"                        # the voice activity detector heard speech start or stop
+    STATE = "state"                    # listening / thinking / speaking, settings toggled, stream opened
+    PROVIDER_FALLBACK = "provider_fallback"   # a stage fell back to its offline default
 
 
 @dataclass(kw_only=True)
@@ -75,20 +80,70 @@ class Filler(Event):
 
 @dataclass(kw_only=True)
 class PreSpeechText(Event):
+    """The reply's text, shown before its audio plays. While a model streams, each new sentence sends
+    the text so far (`final=False`); the last event of a turn has the whole reply (`final=True`)."""
+
     type: EventType = field(default=EventType.PRE_SPEECH_TEXT, init=False)
     chat_markdown: str
     speech_text: str
     language: str
+    final: bool = True
+
+
+@dataclass(kw_only=True)
+class Audio(Event):
+    """A chunk of the assistant's voice (mono int16). `sentence` counts from 0 within the turn."""
+
+    type: EventType = field(default=EventType.AUDIO, init=False)
+    sample_rate: int
+    samples: np.ndarray = field(repr=False)
+    sentence: int
+    provider: str
+
+    def to_dict(self) -> dict:
+        data = {k: v for k, v in vars(self).items() if k != "samples"}
+        data["type"] = self.type.value
+        data["n_samples"] = int(len(self.samples))
+        return data
 
 
 @dataclass(kw_only=True)
 class TurnMetrics(Event):
+    """Timings of one turn. `stages_ms` are offsets from the turn's origin (end of speech, or Send)."""
+
     type: EventType = field(default=EventType.TURN_METRICS, init=False)
     total_ms: float
     understand_ms: float
     tool_ms: float
     format_ms: float
     providers: dict[str, str]   # stage -> provider that served it
+    stages_ms: dict[str, float] = field(default_factory=dict)
+    interrupted: bool = False
+
+
+@dataclass(kw_only=True)
+class VadActivity(Event):
+    type: EventType = field(default=EventType.VAD, init=False)
+    kind: str                    # speech_started / speech_ended
+    at_s: float                  # stream time
+    duration_s: float = 0.0      # speech duration, for speech_ended
+    environment: str = ""
+
+
+@dataclass(kw_only=True)
+class StateChange(Event):
+    type: EventType = field(default=EventType.STATE, init=False)
+    state: str                   # listening / thinking / speaking / interrupted / stream_open / ...
+    detail: str = ""
+
+
+@dataclass(kw_only=True)
+class ProviderFallback(Event):
+    type: EventType = field(default=EventType.PROVIDER_FALLBACK, init=False)
+    stage: str                   # speech_to_text / assistant / voice
+    failed: str                  # provider that failed
+    used: str                    # provider that served instead
+    reason: str
 
 
 @dataclass(kw_only=True)

@@ -2,123 +2,61 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import aclosing
 import datetime as dt
 import logging
 import time
 import uuid
 from collections import deque
-from dataclasses import dataclass
 from typing import AsyncIterator
 
-from flight_search import FlightQuery, SearchOutcome, chat_markdown, search_flights, speech_text
+from flight_search import FlightQuery, SearchOutcome, search_flights
 from languages import get_language, phrase
 
-from .events import (ErrorEvent, Event, Filler, Notice, PreSpeechText, Thinking, ToolCall,
-                     ToolResult, TurnMetrics, UserTranscript)
-from .settings import app_settings, environment_presets
+from .agents import LlmAgent, OfflineAgent
+from .events import ErrorEvent, Event, Notice, PreSpeechText, Thinking, TurnMetrics, UserTranscript
+from .providers.base import LanguageModel
+from .settings import app_settings, environment_presets, voice_settings
 from .text_input import clean_text
-from .understanding import Slots, understand
+from .turn import Reply, Turn
+from .understanding import Slots
+from .voices import Voices
 
 log = logging.getLogger(__name__)
 EVENT_LOG_LIMIT = 500
 _DONE = object()
 
 
-@dataclass(frozen=True)
-class Reply:
-    """The assistant's answer: markdown for the chat pane, plain words for the voice."""
-
-    chat_markdown: str
-    speech_text: str
-    language: str
-
-
-class Turn:
-    """One user turn: numbers events, times the stages, runs tools on the agent's behalf."""
-
-    def __init__(self, session: "Session", number: int) -> None:
-        self.session, self.number = session, number
-        self.queue: asyncio.Queue = asyncio.Queue()
-        self.started = time.perf_counter()
-        self.timings = {"understand_ms": 0.0, "tool_ms": 0.0, "format_ms": 0.0}
-        self.flight_source: str | None = None
-
-    def emit(self, event_type: type[Event], **fields) -> Event:
-        event = self.session._make(event_type, turn=self.number, **fields)
-        self.queue.put_nowait(event)
-        return event
-
-    async def search_flights(self, query: FlightQuery) -> SearchOutcome:
-        """Run the search tool: tool_call, a filler if it is slow, then tool_result."""
-        self.emit(ToolCall, name="search_flights", arguments=query.as_arguments())
-        began = time.perf_counter()
-        task = asyncio.create_task(self.session.search(query))
-        try:
-            done, _ = await asyncio.wait({task}, timeout=app_settings().one_moment_after_ms / 1000)
-            if not done:
-                self.emit(Filler, text=phrase(self.session.language, "one_moment"))
-            outcome = await task
-        finally:
-            if not task.done():  # the turn was cancelled: the search goes with it
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
-        self.timings["tool_ms"] += (time.perf_counter() - began) * 1000
-        self.flight_source = outcome.source
-        self.emit(ToolResult, name="search_flights", source=outcome.source, count=len(outcome.flights),
-                  attempts=[{"provider": a.provider, "status": a.status.value, "latency_ms": a.latency_ms,
-                             "error": a.error, "started_ms": a.started_ms} for a in outcome.attempts],
-                  used_fallback=outcome.used_fallback)
-        return outcome
-
-
-class OfflineAgent:
-    """The rule-based assistant: reads slots, asks for what is missing, searches, formats."""
-
-    name = "offline"
-
-    async def reply(self, turn: Turn, text: str) -> Reply:
-        session = turn.session
-        language = session.language
-        began = time.perf_counter()
-        slots = understand(text, language, session.today())
-        turn.timings["understand_ms"] = (time.perf_counter() - began) * 1000
-        if not slots.found_anything:
-            return session.say("did_not_understand")
-        wanted = session.pending.merged(slots)
-        if wanted.origin and wanted.origin == wanted.destination:
-            session.pending = Slots(origin=wanted.origin, date=wanted.date, airline=wanted.airline)
-            return session.say("same_city")
-        missing = wanted.missing()
-        if missing:
-            session.pending = wanted
-            return session.say(f"ask_{missing}")
-        session.pending = Slots()
-        query = FlightQuery(wanted.origin, wanted.destination, wanted.date, wanted.airline)
-        outcome = await turn.search_flights(query)
-        began = time.perf_counter()
-        settings = app_settings()
-        reply = Reply(chat_markdown(outcome, query, language, limit=settings.max_flights_chat),
-                      speech_text(outcome, query, language, limit=settings.max_flights_speech), language)
-        turn.timings["format_ms"] = (time.perf_counter() - began) * 1000
-        return reply
+_DEFAULT = object()
 
 
 class Session:
-    """One visitor's conversation. `async for event in session.handle_text(text)` runs a turn."""
+    """One visitor's conversation. `async for event in session.handle_text(text)` runs a turn.
+
+    `llm` and `voices` default to the providers chosen from the environment (OpenAI and Cartesia
+    when their keys are set, else the offline agent and espeak-ng); pass `llm=None` to force the
+    offline agent and `voices=None` for a silent, text-only session.
+    """
 
     def __init__(self, language: str = "en", environment: str = "medium", interruptions: bool = True,
-                 *, session_id: str | None = None, today: dt.date | None = None) -> None:
+                 *, session_id: str | None = None, today: dt.date | None = None,
+                 llm: LanguageModel | None | object = _DEFAULT, voices: Voices | None | object = _DEFAULT) -> None:
+        from .providers import default_llm, default_voices
+
         resolved = get_language(language)
         self.language = resolved.code if resolved else "en"
         if environment not in environment_presets():
             environment = app_settings().default_environment
         self.environment, self.interruptions = environment, interruptions
         self.id = session_id or uuid.uuid4().hex[:12]
-        self.agent = OfflineAgent()
+        model = default_llm() if llm is _DEFAULT else llm
+        self.agent: OfflineAgent | LlmAgent = LlmAgent(model) if model is not None else OfflineAgent()
+        self.voices: Voices | None = default_voices() if voices is _DEFAULT else voices  # type: ignore[assignment]
         self.pending = Slots()
         self.events: deque[Event] = deque(maxlen=EVENT_LOG_LIMIT)
+        self.history: deque[dict] = deque(maxlen=2 * max(voice_settings().history_turns, 1))
+        self.current_turn = 0
         self._seq = 0
-        self._turns = 0
         self._today = today
         self._lock = asyncio.Lock()
 
@@ -131,60 +69,103 @@ class Session:
         self.events.append(event)
         return event
 
+    def note(self, event_type: type[Event], **fields) -> Event:
+        """Record an event outside a turn (voice activity, state changes); it belongs to the last turn."""
+        return self._make(event_type, turn=self.current_turn, **fields)
+
     def say(self, key: str, **values) -> Reply:
         """A reply that is one localised phrase, the same in both panes."""
         text = phrase(self.language, key, **values)
         return Reply(text, text, self.language)
 
+    def history_for_model(self) -> list[dict]:
+        """Earlier user and assistant messages, oldest first, for a language model."""
+        return list(self.history)
+
     async def search(self, query: FlightQuery) -> SearchOutcome:
         """The flight search tool (overridable: tests and the simulation tab pass their own)."""
         return await search_flights(query)
 
-    async def handle_text(self, text: object) -> AsyncIterator[Event]:
+    def handle_text(self, text: object) -> AsyncIterator[Event]:
         """Run one typed turn, yielding its events in order (see DESIGN.md)."""
-        async with self._lock:
-            self._turns += 1
-            turn = Turn(self, self._turns)
-            task = asyncio.create_task(self._run_turn(turn, text))
-            try:
-                while True:
-                    event = await turn.queue.get()
-                    if event is _DONE:
-                        break
-                    yield event
-                await task
-            finally:
-                if not task.done():
-                    task.cancel()
-                    await asyncio.gather(task, return_exceptions=True)
+        return self._handle(text, source="text")
 
-    async def _run_turn(self, turn: Turn, raw: object) -> None:
+    def handle_voice(self, text: str, *, origin: float | None = None,
+                     stages_ms: dict[str, float] | None = None) -> AsyncIterator[Event]:
+        """Run one spoken turn from its final transcript. `origin` is the end of speech
+        (perf_counter) and `stages_ms` what happened before the transcript (e.g. `stt_final`)."""
+        return self._handle(text, source="voice", origin=origin, stages_ms=stages_ms)
+
+    async def speak(self, key: str, **values) -> AsyncIterator[Event]:
+        """Say one localised phrase as its own turn (e.g. "interruptions are now on")."""
+        async with self._lock:
+            turn = self._new_turn(None)
+            task = asyncio.create_task(self._guarded(turn, turn.finish(self.say(key, **values))))
+            async with aclosing(self._drain(turn, task)) as events:
+                async for event in events:
+                    yield event
+
+    def _new_turn(self, origin: float | None) -> Turn:
+        self.current_turn += 1
+        voice = self.voices.for_reply(self.language) if self.voices is not None else None
+        return Turn(self, self.current_turn, origin=origin, voice=voice)
+
+    async def _handle(self, raw: object, *, source: str, origin: float | None = None,
+                      stages_ms: dict[str, float] | None = None) -> AsyncIterator[Event]:
+        async with self._lock:
+            turn = self._new_turn(origin)
+            turn.stages_ms.update(stages_ms or {})
+            task = asyncio.create_task(self._guarded(turn, self._turn_body(turn, raw, source)))
+            async with aclosing(self._drain(turn, task)) as events:
+                async for event in events:
+                    yield event
+
+    async def _drain(self, turn: Turn, task: asyncio.Task) -> AsyncIterator[Event]:
         try:
-            await self._turn_body(turn, raw)
+            while True:
+                event = await turn.queue.get()
+                if event is _DONE:
+                    break
+                yield event
+            await task
+        finally:
+            if not task.done():  # the consumer stopped early (interrupted): the work stops too
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+
+    async def _guarded(self, turn: Turn, body) -> None:
+        try:
+            await body
         except Exception as exc:  # the booth never shows a traceback: say what failed instead
             log.exception("turn %s of session %s failed", turn.number, self.id)
             turn.emit(ErrorEvent, message=phrase(self.language, "error"), stage="assistant",
                       detail=f"{type(exc).__name__}: {str(exc)[:160]}")
         finally:
+            await turn.cancel_voice()
             turn.queue.put_nowait(_DONE)
 
-    async def _turn_body(self, turn: Turn, raw: object) -> None:
+    async def _turn_body(self, turn: Turn, raw: object, source: str) -> None:
         settings = app_settings()
         cleaned = clean_text(raw, settings.max_input_chars)
         if not cleaned.text:
             turn.emit(Notice, kind="empty_input", text=phrase(self.language, "empty_input"))
             reply = self.say("empty_input")
         else:
-            turn.emit(UserTranscript, text=cleaned.text, final=True, source="text")
+            turn.emit(UserTranscript, text=cleaned.text, final=True, source=source)
             if cleaned.truncated:
                 turn.emit(Notice, kind="input_truncated",
                           text=phrase(self.language, "input_truncated", limit=settings.max_input_chars))
             turn.emit(Thinking, text=phrase(self.language, "thinking"))
             reply = await self.agent.reply(turn, cleaned.text)
-        turn.emit(PreSpeechText, chat_markdown=reply.chat_markdown, speech_text=reply.speech_text,
-                  language=reply.language)
+            self.history.extend([{"role": "user", "content": cleaned.text},
+                                 {"role": "assistant", "content": reply.chat_markdown}])
+        await turn.finish(reply)
+        turn.mark("reply_done")
+        providers = {"speech_to_text": "deepgram" if source == "voice" else "typed",
+                     "assistant": turn.providers.get("assistant", self.agent.name),
+                     "flight_data": turn.flight_source or "",
+                     "voice": turn.providers.get("voice", "text only")}
         turn.emit(TurnMetrics, total_ms=round((time.perf_counter() - turn.started) * 1000, 1),
                   understand_ms=round(turn.timings["understand_ms"], 1),
                   tool_ms=round(turn.timings["tool_ms"], 1), format_ms=round(turn.timings["format_ms"], 1),
-                  providers={"speech_to_text": "typed", "assistant": self.agent.name,
-                             "flight_data": turn.flight_source or "", "voice": "text only"})
+                  providers=providers, stages_ms=dict(turn.stages_ms))

@@ -1,4 +1,5 @@
-"""App defaults (`configs/app.yaml`) and VAD environment presets (`configs/environments.yaml`)."""
+"""App defaults (`configs/app.yaml`), VAD environment presets (`configs/environments.yaml`) and the
+voice pipeline (`configs/voice.yaml`)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -34,6 +35,22 @@ class EnvironmentPreset(_Strict):
     min_speaking_s: float = Field(ge=0, le=5)
 
 
+class VoiceSettings(_Strict):
+    webrtc_sample_rate: int = Field(ge=8000, le=48000)
+    stt_sample_rate: int = Field(ge=8000, le=48000)
+    stt_keepalive_s: float = Field(gt=0, le=9)
+    stt_reconnect_backoff_s: list[float] = Field(min_length=1)
+    stt_final_wait_s: float = Field(gt=0, le=10)
+    llm_model: str = Field(min_length=1)
+    llm_timeout_s: float = Field(gt=0, le=120)
+    llm_temperature: float = Field(ge=0, le=2)
+    history_turns: int = Field(ge=0, le=100)
+    tts_sample_rate: Literal[8000, 16000, 22050, 24000, 44100, 48000]
+    tts_timeout_s: float = Field(gt=0, le=60)
+    stream_frame_ms: Literal[10, 20, 40]
+    max_stream_s: float = Field(gt=0)
+
+
 class EnvironmentsFile(_Strict):
     presets: dict[str, EnvironmentPreset] = Field(min_length=1)
 
@@ -48,6 +65,12 @@ def app_settings() -> AppSettings:
 def environment_presets() -> dict[str, EnvironmentPreset]:
     """The validated VAD presets by name (quiet / medium / noisy)."""
     return dict(load_config("environments.yaml", EnvironmentsFile).presets)
+
+
+@lru_cache(maxsize=1)
+def voice_settings() -> VoiceSettings:
+    """The validated `configs/voice.yaml`."""
+    return load_config("voice.yaml", VoiceSettings)
 
 
 def ui_language_codes() -> list[str]:
@@ -65,6 +88,7 @@ def validate_all() -> None:
 
     app_settings()
     environment_presets()
+    voice_settings()
     all_languages()
     airlines_file()
     chain_config()
@@ -78,6 +102,6 @@ def clear_caches() -> None:
     from flight_search.chain import chain_config
     from flight_search.scenarios import scenarios_file
 
-    for cached in (app_settings, environment_presets, airlines_file, _table, chain_config, scenarios_file):
+    for cached in (app_settings, environment_presets, voice_settings, airlines_file, _table, chain_config, scenarios_file):
         cached.cache_clear()
     languages.clear_caches()

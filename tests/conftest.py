@@ -28,3 +28,17 @@ def config_copy(tmp_path, monkeypatch):
     yield target
     monkeypatch.delenv("POLYGLOT_CONFIG_DIR")
     clear_caches()
+
+
+PROVIDER_VARIABLES = ("DEEPGRAM_API_KEY", "OPENAI_API_KEY", "CARTESIA_API_KEY", "AMADEUS_CLIENT_ID",
+                      "AMADEUS_CLIENT_SECRET", "DUFFEL_ACCESS_TOKEN", "DEEPGRAM_BASE_URL", "OPENAI_BASE_URL",
+                      "CARTESIA_BASE_URL", "AMADEUS_BASE_URL", "DUFFEL_BASE_URL")
+
+
+@pytest.fixture(autouse=True)
+def hermetic_providers(request, monkeypatch):
+    """Tests run offline: provider keys from the developer's shell are hidden, except in live tests."""
+    if request.node.get_closest_marker("live") is None:
+        for name in PROVIDER_VARIABLES:
+            monkeypatch.delenv(name, raising=False)
+    yield

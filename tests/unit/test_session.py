@@ -17,15 +17,22 @@ async def run_turn(session: Session, text) -> list:
 
 
 def types(events) -> list[str]:
-    return [e.type.value for e in events]
+    """Event types in order, a run of audio chunks counted once."""
+    kinds = [e.type.value for e in events]
+    return [k for i, k in enumerate(kinds) if not (k == "audio" and i and kinds[i - 1] == "audio")]
+
+
+def reply(events):
+    """The last (whole-reply) pre_speech_text event of a turn."""
+    return [e for e in events if e.type == EventType.PRE_SPEECH_TEXT][-1]
 
 
 async def test_search_turn_event_order_and_fields():
     session = Session("es", today=TODAY)
     events = await run_turn(session, "Quiero un vuelo de Madrid a Londres mañana")
     assert types(events) == ["user_transcript", "thinking", "tool_call", "tool_result",
-                             "pre_speech_text", "turn_metrics"]
-    assert [e.seq for e in events] == list(range(1, 7))
+                             "pre_speech_text", "audio", "turn_metrics"]
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert {e.session_id for e in events} == {session.id}
     call, result, reply = events[2], events[3], events[4]
     assert call.name == "search_flights"
@@ -47,9 +54,9 @@ async def test_sequence_numbers_keep_rising_across_turns():
 async def test_missing_slots_are_asked_for_and_remembered():
     session = Session("en", today=TODAY)
     ask = await run_turn(session, "I want to fly to London")
-    assert ask[-2].chat_markdown == "Where are you flying from?"
+    assert reply(ask).chat_markdown == "Where are you flying from?"
     ask_date = await run_turn(session, "from Madrid")
-    assert ask_date[-2].chat_markdown == "What date would you like to fly?"
+    assert reply(ask_date).chat_markdown == "What date would you like to fly?"
     done = await run_turn(session, "tomorrow")
     call = next(e for e in done if e.type == EventType.TOOL_CALL)
     assert (call.arguments["origin"], call.arguments["destination"]) == ("MAD", "LON")
@@ -57,7 +64,7 @@ async def test_missing_slots_are_asked_for_and_remembered():
 
 async def test_same_city_is_questioned():
     events = await run_turn(Session("en", today=TODAY), "from London to London tomorrow")
-    assert "same" in events[-2].chat_markdown
+    assert "same" in reply(events).chat_markdown
 
 
 @pytest.mark.parametrize("text, language, needle", [
@@ -68,13 +75,13 @@ async def test_same_city_is_questioned():
 async def test_unparseable_gets_help_in_the_language(text, language, needle):
     events = await run_turn(Session(language, today=TODAY), text)
     assert EventType.ERROR not in [e.type for e in events]
-    assert needle in events[-2].chat_markdown
+    assert needle in reply(events).chat_markdown
 
 
 @pytest.mark.parametrize("text", ["", "   ", None, "\x00\x01\x02"])
 async def test_empty_input_gets_a_clear_message(text):
     events = await run_turn(Session("en", today=TODAY), text)
-    assert types(events) == ["notice", "pre_speech_text", "turn_metrics"]
+    assert types(events) == ["notice", "pre_speech_text", "audio", "turn_metrics"]
     assert "didn't get any text" in events[1].chat_markdown
 
 
@@ -161,4 +168,4 @@ async def test_tool_result_says_when_backup_answered():
     events = await run_turn(HedgedSearchSession("en", today=TODAY), "from Madrid to London tomorrow")
     result = next(e for e in events if e.type == EventType.TOOL_RESULT)
     assert result.source == "secondary" and result.used_fallback is True
-    assert "backup data" in events[-2].speech_text
+    assert "backup data" in reply(events).speech_text

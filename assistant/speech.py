@@ -1,0 +1,117 @@
+"""Streaming text into sentences, and a model's chat text into words for the voice.
+
+`speech_from_chat` is an ordered pipeline of small pure functions (each tested on its own): strip
+markdown, drop links, speak times, speak prices, speak numbers, drop what must never be read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from flight_search.formatting import speech_safe
+from languages.spoken import spoken_number, spoken_numbers_supported, spoken_price, spoken_time
+
+# A sentence ends at . ! ? … followed by a space, or at a terminator of a script written without
+# spaces (CJK, Devanagari, Arabic), or at a line break.
+_BOUNDARY = re.compile(r"(?:[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？।॥؟۔]+[\"'”’»)\]]*|\n+)")
+_MIN_SENTENCE_CHARS = 2
+
+
+def split_sentences(text: str) -> tuple[list[str], str]:
+    """Complete sentences of `text` and the unfinished rest ("Hi. How ar" -> ["Hi."], "How ar")."""
+    sentences, start = [], 0
+    for match in _BOUNDARY.finditer(text):
+        piece = text[start:match.end()].strip()
+        if len(piece) >= _MIN_SENTENCE_CHARS:
+            sentences.append(piece)
+            start = match.end()
+    return sentences, text[start:]
+
+
+class SentenceBuffer:
+    """Collects streamed text and hands out each sentence as soon as it is complete."""
+
+    def __init__(self) -> None:
+        self._pending = ""
+
+    def push(self, delta: str) -> list[str]:
+        sentences, self._pending = split_sentences(self._pending + delta)
+        return sentences
+
+    def flush(self) -> list[str]:
+        rest, self._pending = self._pending.strip(), ""
+        return [rest] if rest else []
+
+
+_CODE = re.compile(r"`{1,3}([^`]*)`{1,3}")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.M)
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+", re.M)
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~)(?=\S)(.+?)(?<=\S)\1")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M)
+_TIME = re.compile(r"\b([01]?\d|2[0-3])[:h]([0-5]\d)\b")
+_SYMBOLS = {"US$": "USD", "C$": "CAD", "A$": "AUD", "R$": "BRL", "HK$": "HKD", "S$": "SGD", "€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "₽": "RUB",
+            "₪": "ILS", "฿": "THB", "₫": "VND", "₱": "PHP", "zł": "PLN"}
+_CURRENCY = r"(?P<cur>[A-Z]{3}|" + "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True)) + r")"
+_AMOUNT = r"(?P<amount>\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+_PRICE = re.compile(rf"{_CURRENCY}\s?{_AMOUNT}|{_AMOUNT.replace('amount', 'amount2')}\s?{_CURRENCY.replace('cur', 'cur2')}")
+_INTEGER = re.compile(r"(?<![\w.,])\d{1,9}(?![\w.,]\d)")
+
+
+def strip_markdown(text: str) -> str:
+    """Markdown marks removed, the words kept (links keep their text)."""
+    text = _IMAGE.sub(" ", text)
+    text = _LINK.sub(r"\1", text)
+    text = _CODE.sub(r"\1", text)
+    text = _TABLE_RULE.sub(" ", text)
+    text = _HEADING.sub("", text)
+    text = _BULLET.sub("", text)
+    for _ in range(2):  # nested emphasis (**_x_**)
+        text = _EMPHASIS.sub(r"\2", text)
+    text = re.sub(r"\s*\|\s*", ", ", text)
+    return re.sub(r"(?:,\s*){2,}", ", ", re.sub(r"^[\s,]+|[\s,]+$", "", text, flags=re.M))
+
+
+def drop_urls(text: str) -> str:
+    return _URL.sub(" ", text)
+
+
+def speak_times(text: str, language: str) -> str:
+    """14:30 -> the language's spoken time."""
+    return _TIME.sub(lambda m: spoken_time(dt.time(int(m[1]), int(m[2])), language), text)
+
+
+def _amount(raw: str) -> float:
+    digits = re.sub(r"[ \u00a0\u202f]", "", raw)
+    if re.search(r"[.,]\d{1,2}$", digits):
+        whole, cents = re.split(r"[.,](?=\d{1,2}$)", digits)
+        return float(re.sub(r"[.,]", "", whole) + "." + cents)
+    return float(re.sub(r"[.,]", "", digits))
+
+
+def speak_prices(text: str, language: str) -> str:
+    """€245 / 245 EUR / US$ 1,200 -> the amount and currency in words."""
+    def spoken(match: re.Match) -> str:
+        symbol = match["cur"] or match["cur2"]
+        currency = _SYMBOLS.get(symbol, symbol)
+        return spoken_price(_amount(match["amount"] or match["amount2"]), currency, language)
+    return _PRICE.sub(spoken, text)
+
+
+def speak_numbers(text: str, language: str) -> str:
+    """Whole numbers in words where the language has a number speller; digits otherwise."""
+    if not spoken_numbers_supported(language):
+        return text
+    return _INTEGER.sub(lambda m: spoken_number(int(m[0]), language), text)
+
+
+SPEECH_STEPS = (strip_markdown, drop_urls, speak_times, speak_prices, speak_numbers)
+
+
+def speech_from_chat(text: str, language: str) -> str:
+    """A model's chat text as words for the voice, through `SPEECH_STEPS` then `speech_safe`."""
+    for step in SPEECH_STEPS:
+        text = step(text, language) if step.__code__.co_argcount == 2 else step(text)
+    return speech_safe(text)
