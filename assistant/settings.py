@@ -25,6 +25,7 @@ class AppSettings(_Strict):
     max_flights_chat: int = Field(ge=1, le=20)
     max_flights_speech: int = Field(ge=1, le=5)
     one_moment_after_ms: int = Field(ge=0)
+    max_voice_streams: int = Field(ge=1, le=1000)
 
 
 class EnvironmentPreset(_Strict):

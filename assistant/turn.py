@@ -67,6 +67,7 @@ class Turn:
     async def search_flights(self, query: FlightQuery) -> SearchOutcome:
         """Run the search tool: tool_call, a filler if it is slow, then tool_result."""
         self.emit(ToolCall, name="search_flights", arguments=query.as_arguments())
+        self.mark("tool_start")
         began = time.perf_counter()
         task = asyncio.create_task(self.session.search(query))
         try:
@@ -79,6 +80,7 @@ class Turn:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
         self.timings["tool_ms"] += (time.perf_counter() - began) * 1000
+        self.stages_ms["tool_end"] = round((time.perf_counter() - self.origin) * 1000, 1)
         self.flight_source = outcome.source
         self.emit(ToolResult, name="search_flights", source=outcome.source, count=len(outcome.flights),
                   attempts=[{"provider": a.provider, "status": a.status.value, "latency_ms": a.latency_ms,

@@ -1,95 +1,142 @@
-"""Plain functions behind the Voice tab's controls; they call into the engine and return UI values."""
+"""Plain functions behind the Voice tab's controls: they call into the engine and return UI values."""
 from __future__ import annotations
 
-import html
 from typing import AsyncIterator
 
-from assistant import EventType, Session, app_settings
-from languages import phrase
+import gradio as gr
+import numpy as np
 
-from .render import flight_badge, route_card, status_html
+from assistant import Audio, EventType, app_settings
+from assistant.audio import StreamingResampler
+
+from .chat_view import ChatView
+from .event_log import DEFAULT_KINDS, latency_figure, log_rows
+from .render import route_card, status_html
+from .sessions import Conversation, conversations
 
 Message = dict
 
 
-def escape_user_text(text: str) -> str:
-    """User words are shown verbatim: HTML and markdown characters are escaped, never rendered."""
-    escaped = html.escape(text, quote=False)
-    for ch in "\\`*_{}[]()#+-.!|~>":
-        escaped = escaped.replace(ch, "\\" + ch)
-    return escaped
-
-
 def greeting_messages(language: str, note: str | None = None) -> list[Message]:
     """The chat pane of a new conversation: an optional note, then the greeting."""
-    messages: list[Message] = []
-    if note:
-        messages.append({"role": "assistant", "content": f"_{note}_"})
-    messages.append({"role": "assistant", "content": phrase(language, "greeting")})
-    return messages
+    view = ChatView()
+    view.greet(language, note)
+    return view.messages
 
 
-def new_session(language: str, environment: str, interruptions: bool) -> Session:
-    return Session(language=language, environment=environment, interruptions=bool(interruptions))
+def _conversation(visitor_id: str | None, language: str, environment: str, interruptions: bool) -> Conversation:
+    conversation = conversations().get(visitor_id)
+    if conversation is None:
+        conversation = conversations().start(visitor_id, language, environment, bool(interruptions))
+        conversation.view.greet(conversation.session.language)
+    return conversation
 
 
-def change_language(language: str, environment: str, interruptions: bool, session: Session | None):
+def log_view(conversation: Conversation, kinds: list[str] | None) -> list[list]:
+    return log_rows(conversation.session.events, DEFAULT_KINDS if kinds is None else kinds)
+
+
+def load_visitor(browser_copy: dict | None, language: str, environment: str, interruptions: bool, kinds: list[str]):
+    """Page load: a returning browser gets its conversation back (welcomed in its language)."""
+    copy = browser_copy if isinstance(browser_copy, dict) else {}
+    visitor_id = str(copy.get("visitor_id") or "") or None
+    conversation = conversations().get(visitor_id)
+    if conversation is None and visitor_id and copy.get("messages"):   # the server restarted: the browser's copy
+        messages = [m for m in copy["messages"] if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+        conversation = conversations().start(visitor_id, str(copy.get("language") or language), environment,
+                                             bool(interruptions), messages)
+    if conversation is not None:
+        conversation.view.greet(conversation.session.language, key="welcome_back")
+    else:
+        conversation = conversations().start(None, language, environment, bool(interruptions))
+        conversation.view.greet(conversation.session.language)
+    session = conversation.session
+    return (conversation.visitor_id, conversation.view.messages, session.language, route_card(session.language),
+            status_html(conversation.view.badges), log_view(conversation, kinds), conversation.browser_copy())
+
+
+def change_language(language: str, visitor_id: str | None, environment: str, interruptions: bool,
+                    kinds: list[str]):
     """A new language starts a new conversation (the language is locked per conversation)."""
-    fresh = new_session(language, environment, interruptions)
+    old = conversations().get(visitor_id)
+    fresh = conversations().start(visitor_id, language, environment, bool(interruptions))
     note = None
-    if session is not None and session.events:
-        note = f"New conversation in {fresh.language}: the language is fixed for a conversation."
-    return greeting_messages(fresh.language, note), "", route_card(language), status_html(), fresh
+    if old is not None and any(m["role"] == "user" for m in old.view.messages):
+        note = f"New conversation in {fresh.session.language}: the language is fixed for a conversation."
+    fresh.view.greet(fresh.session.language, note)
+    return (fresh.visitor_id, fresh.view.messages, "", route_card(language), status_html(),
+            log_view(fresh, kinds), None, fresh.browser_copy())
 
 
-def update_session_settings(session: Session | None, environment: str, interruptions: bool):
-    """Environment preset and interruptions change without starting a new conversation."""
-    if session is not None:
-        session.environment, session.interruptions = environment, bool(interruptions)
-    return session
+def change_environment(visitor_id: str | None, environment: str) -> None:
+    """The VAD preset changes at once, even during a live stream (no reconnect)."""
+    conversation = conversations().get(visitor_id)
+    if conversation is not None:
+        conversation.session.environment = environment
 
 
-async def send_text(text: str, history: list[Message] | None, session: Session | None,
-                    language: str, environment: str, interruptions: bool) -> AsyncIterator[tuple]:
-    """Run one typed turn, yielding (chat, speech, status, session, text box) after each event."""
-    if session is None:
-        session = new_session(language, environment, interruptions)
-    chat = list(history or [])
-    speech = ""
-    badges: dict[str, tuple[str, str, str]] = {}
-    pending_index: int | None = None
+async def toggle_interruptions(visitor_id: str | None, interruptions: bool, kinds: list[str], language: str,
+                               environment: str):
+    """Barge-in on or off; the assistant says so in the conversation's language (over the live stream
+    when one is open, else in the reply player)."""
+    conversation = _conversation(visitor_id, language, environment, interruptions)
+    pieces = []
+    if conversation.channel is not None:
+        await conversation.channel.set_interruptions(bool(interruptions))
+    else:
+        session = conversation.session
+        session.interruptions = bool(interruptions)
+        async for event in session.speak("interruptions_on" if interruptions else "interruptions_off"):
+            if isinstance(event, Audio):
+                pieces.append(event)
+            else:
+                conversation.view.apply(event)
+    view = conversation.view
+    return view.messages, view.speech, log_view(conversation, kinds), reply_audio(pieces)
 
-    def put_assistant(content: str, **extra) -> None:
-        nonlocal pending_index
-        message = {"role": "assistant", "content": content, **extra}
-        if pending_index is None:
-            chat.append(message)
-        else:
-            chat[pending_index] = message
-            pending_index = None
 
-    async for event in session.handle_text(text):
-        kind = event.type
-        if kind == EventType.USER_TRANSCRIPT:
-            chat.append({"role": "user", "content": escape_user_text(event.text)})
-        elif kind == EventType.NOTICE:
-            chat.append({"role": "assistant", "content": f"_{html.escape(event.text)}_"})
-        elif kind in (EventType.THINKING, EventType.FILLER):
-            put_assistant("", metadata={"title": event.text, "status": "pending"})
-            pending_index = len(chat) - 1
-        elif kind == EventType.TOOL_RESULT:
-            badges["flight_data"] = flight_badge(event.source, event.used_fallback)
-        elif kind == EventType.PRE_SPEECH_TEXT:
-            put_assistant(event.chat_markdown)
-            speech = event.speech_text
-        elif kind == EventType.ERROR:
-            put_assistant(f"⚠️ {html.escape(event.message)}")
-            badges[event.stage if event.stage in ("assistant", "flight_data") else "assistant"] = (
-                "failed", "error", event.detail)
-            speech = event.message
-        else:
+def reply_audio(chunks: list[Audio], rate: int = 24000) -> tuple[int, np.ndarray] | None:
+    """The audio events of a reply joined at one rate, for the typed-turn player; None when silent."""
+    if not chunks:
+        return None
+    resampler = StreamingResampler(chunks[0].sample_rate, rate)
+    return rate, np.concatenate([resampler.process(c.samples) for c in chunks] + [resampler.flush()])
+
+
+async def send_text(text: str, visitor_id: str | None, language: str, environment: str, interruptions: bool,
+                    kinds: list[str]) -> AsyncIterator[tuple]:
+    """Run one typed turn. Yields (chat, speech, status, text box, event log, plot, audio, browser copy)
+    after each visible event; the plot, the reply's voice and the browser copy come with the last."""
+    conversation = _conversation(visitor_id, language, environment, interruptions)
+    view, pieces = conversation.view, []
+    skip = gr.skip()
+    async for event in conversation.session.handle_text(text):
+        if isinstance(event, Audio):
+            pieces.append(event)
             continue
-        yield chat, speech, status_html(badges), session, ""
+        if not view.apply(event):
+            continue
+        done = event.type == EventType.TURN_METRICS
+        # the reply's voice is complete once the turn's metrics arrive (they follow its last chunk)
+        yield (view.messages, view.speech, status_html(view.badges), "", log_view(conversation, kinds),
+               latency_figure(view.latest_metrics) if done else skip,
+               reply_audio(pieces) if done else skip, conversation.browser_copy() if done else skip)
+
+
+def voice_update(visitor_id: str | None, kinds: list[str], _visitor: str = "", kind: str = ""):
+    """Render what a live voice stream changed (called by fastrtc for each AdditionalOutputs)."""
+    conversation = conversations().get(_visitor or visitor_id)
+    if conversation is None:
+        return (gr.skip(),) * 6
+    view = conversation.view
+    plot = latency_figure(view.latest_metrics) if kind == EventType.TURN_METRICS.value else gr.skip()
+    return (view.messages, view.speech, status_html(view.badges), log_view(conversation, kinds), plot,
+            conversation.browser_copy())
+
+
+def filter_log(visitor_id: str | None, kinds: list[str]) -> list[list]:
+    conversation = conversations().get(visitor_id)
+    return log_view(conversation, kinds) if conversation is not None else []
 
 
 def max_input_chars() -> int:

@@ -11,10 +11,15 @@ STAGES = (("speech_to_text", "Speech-to-text"), ("assistant", "Assistant"),
           ("voice", "Voice"), ("flight_data", "Flight data"))
 # Provider shown per stage before any turn has run, with no API keys.
 OFFLINE_DEFAULTS = {
-    "speech_to_text": ("typed text", "offline", "voice input arrives with the voice issue: type instead"),
-    "assistant": ("rule-based agent", "offline", "embedded, no key needed"),
-    "voice": ("text only", "offline", "spoken output arrives with the voice issue"),
+    "speech_to_text": ("typed text", "offline", "voice input needs DEEPGRAM_API_KEY: type instead"),
+    "assistant": ("rule-based agent", "offline", "embedded, no key needed (OPENAI_API_KEY enables OpenAI)"),
+    "voice": ("espeak-ng", "offline", "offline voice (CARTESIA_API_KEY enables Cartesia)"),
     "flight_data": ("demo data", "offline", "embedded demo flights"),
+}
+KEYED_DEFAULTS = {
+    "speech_to_text": ("deepgram", "live", "streaming transcription"),
+    "assistant": ("openai", "live", "falls back to the rule-based agent on errors or after the timeout"),
+    "voice": ("cartesia", "live", "falls back to espeak-ng per reply"),
 }
 _FLIGHT_SOURCES = {"demo": ("demo data", "offline")}
 
@@ -33,9 +38,23 @@ def badge(stage_label: str, provider: str, mode: str, why: str) -> str:
 
 def status_html(providers: dict[str, tuple[str, str, str]] | None = None) -> str:
     """The status strip: one badge per stage."""
+    from assistant.providers import missing_keys
+
     current = dict(OFFLINE_DEFAULTS)
+    missing = missing_keys()
+    current.update({stage: badge for stage, badge in KEYED_DEFAULTS.items() if stage not in missing})
     current.update(providers or {})
     return '<div class="pc-status">' + "".join(badge(label, *current[key]) for key, label in STAGES) + "</div>"
+
+
+def voice_note() -> str:
+    """What the microphone does with the keys this process has."""
+    from assistant.providers import missing_keys
+
+    if "speech_to_text" in missing_keys():
+        return ("**Voice input needs `DEEPGRAM_API_KEY`** — type instead. Press Record anyway to try the "
+                "environment presets: the event log shows when the VAD hears speech start and stop.")
+    return "Press **Record** and ask for a flight. Your words appear as you speak; the answer is read aloud."
 
 
 def flight_badge(source: str | None, used_fallback: bool) -> tuple[str, str, str]:

@@ -3,11 +3,17 @@ from __future__ import annotations
 
 import gradio as gr
 
-from assistant import app_settings, environment_presets, validate_all
+from fastrtc import WebRTC
+
+from assistant import app_settings, environment_presets, validate_all, voice_settings
 
 from . import handlers
+from .event_log import DEFAULT_KINDS, LOG_COLUMNS, LOG_KINDS
+from .render import language_choices, route_card, status_html, voice_note
+from .rtc import rtc_configuration
+from .sessions import STORAGE_KEY, browser_secret
 from .tabs import airline_aliases, fallback_simulation
-from .render import language_choices, route_card, status_html
+from .voice_stream import ConsoleStreamHandler
 
 CSS = """
 .pc-status {display:flex; flex-wrap:wrap; gap:8px; margin:4px 0}
@@ -23,11 +29,13 @@ CSS = """
 def build_demo() -> gr.Blocks:
     """Build the console. Validates every config file first (raises ConfigError)."""
     validate_all()
-    settings = app_settings()
+    settings, voice = app_settings(), voice_settings()
     language = settings.default_language
-    with gr.Blocks(title="Polyglot Console", css=CSS, theme=gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])) as demo:
-        session = gr.State(None)
-        gr.Markdown("# ✈️ Polyglot Console\nAsk for a flight in your language: type below.")
+    with gr.Blocks(title="Polyglot Console", css=CSS, delete_cache=(3600, 3600),
+                   theme=gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])) as demo:
+        visitor = gr.State("")
+        browser_copy = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=browser_secret())
+        gr.Markdown("# ✈️ Polyglot Console\nAsk for a flight in your language: press Record and speak, or type below.")
         with gr.Tab("Voice", id="voice"):
             with gr.Row():
                 language_box = gr.Dropdown(language_choices(), value=language, label="Language",
@@ -37,6 +45,13 @@ def build_demo() -> gr.Blocks:
                 interruptions = gr.Checkbox(value=settings.interruptions, label="Interruptions",
                                             elem_id="interruptions", scale=1)
             status = gr.HTML(status_html(), elem_id="status")
+            with gr.Row(equal_height=True):
+                with gr.Column(scale=3, min_width=320):
+                    webrtc = WebRTC(modality="audio", mode="send-receive", label="Microphone", elem_id="webrtc",
+                                    rtc_configuration=rtc_configuration(), full_screen=False,
+                                    button_labels={"start": "Record", "stop": "Stop", "waiting": "Connecting"})
+                with gr.Column(scale=2, min_width=240):
+                    gr.Markdown(voice_note(), elem_id="voice_note")
             with gr.Accordion("Route card", open=False):
                 card = gr.Markdown(route_card(language), elem_id="route_card")
             with gr.Row(equal_height=True):
@@ -48,15 +63,31 @@ def build_demo() -> gr.Blocks:
                 text_input = gr.Textbox(placeholder="Type instead of speaking", show_label=False,
                                         elem_id="text_input", scale=5, max_length=settings.max_input_chars * 5)
                 send = gr.Button("Send", variant="primary", elem_id="send", scale=1)
+            reply_audio = gr.Audio(label="Voice of typed replies", autoplay=True, interactive=False,
+                                   elem_id="voice_audio")
+            with gr.Accordion("Latency and events", open=True):
+                latency_plot = gr.Plot(label="Latency of the last turn", elem_id="latency_plot")
+                kinds = gr.CheckboxGroup(LOG_KINDS, value=DEFAULT_KINDS, label="Show", elem_id="event_filter")
+                event_log = gr.Dataframe(headers=LOG_COLUMNS, value=[], label="Event log (newest first)",
+                                         elem_id="event_log", interactive=False, wrap=True)
         airline_aliases.build_tab()
         fallback_simulation.build_tab()
 
-        turn_inputs = [text_input, chat, session, language_box, environment, interruptions]
-        turn_outputs = [chat, speech, status, session, text_input]
+        demo.load(handlers.load_visitor, [browser_copy, language_box, environment, interruptions, kinds],
+                  [visitor, chat, language_box, card, status, event_log, browser_copy])
+        turn_inputs = [text_input, visitor, language_box, environment, interruptions, kinds]
+        turn_outputs = [chat, speech, status, text_input, event_log, latency_plot, reply_audio, browser_copy]
         send.click(handlers.send_text, turn_inputs, turn_outputs, concurrency_limit=None)
         text_input.submit(handlers.send_text, turn_inputs, turn_outputs, concurrency_limit=None)
-        language_box.change(handlers.change_language, [language_box, environment, interruptions, session],
-                            [chat, speech, card, status, session])
-        for control in (environment, interruptions):
-            control.change(handlers.update_session_settings, [session, environment, interruptions], [session])
+        language_box.input(handlers.change_language, [language_box, visitor, environment, interruptions, kinds],
+                           [visitor, chat, speech, card, status, event_log, latency_plot, browser_copy])
+        environment.change(handlers.change_environment, [visitor, environment], None)
+        interruptions.input(handlers.toggle_interruptions, [visitor, interruptions, kinds, language_box, environment],
+                            [chat, speech, event_log, reply_audio])
+        kinds.change(handlers.filter_log, [visitor, kinds], [event_log])
+        webrtc.stream(ConsoleStreamHandler(), inputs=[webrtc, visitor], outputs=[webrtc],
+                      time_limit=voice.max_stream_s, concurrency_limit=settings.max_voice_streams)
+        webrtc.on_additional_outputs(handlers.voice_update, inputs=[visitor, kinds],
+                                     outputs=[chat, speech, status, event_log, latency_plot, browser_copy],
+                                     show_progress="hidden", concurrency_limit=None)
     return demo

@@ -17,7 +17,7 @@ import pandas as pd
 
 from flight_search import AirlineMatch, airline_candidates, all_airlines, normalize_airline
 
-from ..handlers import escape_user_text
+from ..chat_view import escape_user_text
 
 COLUMNS = ["text", "expected", "matched IATA", "name", "score", "method", "result"]
 BROWSE_COLUMNS = ["iata", "icao", "name", "country", "region", "alliance", "aliases", "local names", "spoken"]

@@ -20,13 +20,10 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
-import threading
-import time
 import uuid
-from typing import Any, Self
+from typing import Any
 from urllib.parse import parse_qs
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -42,6 +39,8 @@ from flight_search.providers.simulated import (
     query_from_request,
     search_response,
 )
+
+from .server import BackgroundServer
 
 
 def closed_port_url() -> str:
@@ -61,15 +60,15 @@ def _reply(sim: SimResponse) -> Response:
     return Response(sim.content, status_code=sim.status, headers=sim.headers)
 
 
-class FakeApiServer:
-    """One fake API ("amadeus" or "duffel") on http://127.0.0.1:<free port>."""
+class FakeApiServer(BackgroundServer):
+    """One fake API ("amadeus" or "duffel") on http://127.0.0.1:<free port>.
+
+    Lifecycle (`start`/`stop`, context manager, `url`) comes from `tests.fakes.server.BackgroundServer`.
+    """
 
     def __init__(self, api: str) -> None:
-        self.api = api
-        self.url = ""
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._stopping = False
+        super().__init__()
+        self.api = self.name = api
         routes = ([Route("/v1/security/oauth2/token", self._token, methods=["POST"]),
                    Route("/v2/shopping/flight-offers", self._amadeus_search, methods=["GET"])]
                   if api == "amadeus" else
@@ -101,39 +100,6 @@ class FakeApiServer:
         """The fault for this request: a queued one-shot fault first, else the sticky one."""
         fault = self.next_faults.pop(0) if self.next_faults else self.fault
         return None if fault == "ok" else fault
-
-    # --- lifecycle -------------------------------------------------------------------------
-    def start(self) -> Self:
-        """Serve in a background thread; returns once the server accepts connections."""
-        sock = socket.socket()
-        sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        config = uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="off",
-                                timeout_graceful_shutdown=2)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]},
-                                        name=f"fake-{self.api}", daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError(f"fake {self.api} server did not start")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        """Ask uvicorn to exit (hanging handlers end too) and wait for the thread."""
-        self._stopping = True
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
     # --- handlers ------------------------------------------------------------------------
     def _error(self, status: int, credential: str, message: str | None = None) -> Response:
@@ -187,9 +153,7 @@ class FakeApiServer:
         if fault == "slow":
             await asyncio.sleep(faults.SLOW_SECONDS)
         elif fault == "timeout":
-            deadline = time.monotonic() + faults.HANG_SECONDS
-            while not self._stopping and time.monotonic() < deadline:  # ends at shutdown
-                await asyncio.sleep(0.02)
+            await self.hang(faults.HANG_SECONDS)  # ends at shutdown
         status = fault_status(fault)
         if status:
             return self._error(status, token, None)

@@ -1,0 +1,239 @@
+"""A live voice stream of a session: audio in -> VAD + streaming STT -> turns; the reply's audio out.
+
+The same engine as typed text runs the turns (`Session.handle_voice`). Everything the UI needs
+comes out of `next_output()` in order: events (transcripts, thinking, the reply's text) and 20 ms
+audio frames, so a reply's text always leaves before its audio.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from languages import phrase, stt_route
+
+from .audio import AudioInputError, FrameCutter, LevelMeter, StreamingResampler, normalize_frame, pcm16_bytes
+from .events import Audio, ErrorEvent, Event, EventType, Notice, StateChange, TurnMetrics, UserTranscript, VadActivity
+from .providers.base import SpeechToText
+from .session import Session
+from .settings import environment_presets, voice_settings
+from .transcriber import LiveTranscriber
+from .vad import SpeechSegmenter, VadEventKind
+
+log = logging.getLogger(__name__)
+NO_STT_MESSAGE = "Voice input needs DEEPGRAM_API_KEY — type instead. The VAD still shows when you speak."
+
+
+@dataclass(frozen=True)
+class OutFrame:
+    """20 ms of the assistant's voice at the output rate, tagged with its turn."""
+
+    turn: int
+    samples: np.ndarray
+
+
+class VoiceChannel:
+    """One WebRTC stream. `receive` takes microphone frames; `next_output` hands out what to show or play."""
+
+    def __init__(self, session: Session, stt: SpeechToText | None, *,
+                 on_interrupt: Callable[[], None] | None = None, clock: Callable[[], float] = time.perf_counter) -> None:
+        settings = voice_settings()
+        self.session, self.stt = session, stt
+        self.on_interrupt = on_interrupt or (lambda: None)
+        self.clock = clock
+        self.out_rate = settings.webrtc_sample_rate
+        self.frame_s = settings.stream_frame_ms / 1000
+        self.outbox: asyncio.Queue[Event | OutFrame] = asyncio.Queue()
+        self.meter = LevelMeter()
+        self.level = 0.0
+        self.discarded_s = 0.0
+        self.segmenter = SpeechSegmenter(self._preset)
+        self.transcriber: LiveTranscriber | None = None
+        self._to_stt: StreamingResampler | None = None
+        self._turn_task: asyncio.Task | None = None
+        self._playing_until = 0.0
+        self._speech_ended_at: float | None = None
+        self._origins: dict[int, float] = {}           # turn -> its origin, until its first frame leaves
+        self._first_audio_out: dict[int, float] = {}   # turn -> ms from origin to its first frame
+        self._bad_input_reported: set[str] = set()
+
+    def _preset(self):
+        presets = environment_presets()
+        return presets.get(self.session.environment) or next(iter(presets.values()))
+
+    # -- lifecycle ---------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the persistent STT connection (or say why voice input is off)."""
+        self._note(StateChange, state="stream_open", detail=f"environment {self.session.environment}")
+        if self.stt is None:
+            self._note(Notice, kind="voice_needs_key", text=NO_STT_MESSAGE)
+            return
+        settings = voice_settings()
+        self.transcriber = LiveTranscriber(
+            self.stt, stt_route(self.session.language), settings.stt_sample_rate,
+            on_interim=self._on_interim, on_utterance=self._on_utterance,
+            on_state=lambda state, detail: self._note(StateChange, state=state, detail=detail),
+            backoff_s=settings.stt_reconnect_backoff_s, keepalive_s=settings.stt_keepalive_s)
+        await self.transcriber.start()
+
+    async def close(self) -> None:
+        await self._cancel_turn()
+        if self.transcriber is not None:
+            await self.transcriber.close()
+        self._note(StateChange, state="stream_closed")
+
+    # -- input -------------------------------------------------------------------------------------
+
+    @property
+    def assistant_busy(self) -> bool:
+        """The assistant is answering: a turn is running or its audio is still playing."""
+        running = self._turn_task is not None and not self._turn_task.done()
+        return running or self.clock() < self._playing_until
+
+    async def receive(self, frame) -> None:
+        """One microphone frame `(sample_rate, samples)`; any shape or dtype a browser may send."""
+        try:
+            chunk = normalize_frame(frame)
+        except AudioInputError as exc:
+            self._report_bad_input(str(exc))
+            return
+        if not len(chunk.samples):
+            return
+        self.level = self.meter.update(chunk.samples, chunk.sample_rate)
+        if self.assistant_busy and not self.session.interruptions:
+            self.discarded_s += chunk.seconds   # interruptions off: the user waits for the answer
+            return
+        for event in self.segmenter.push(chunk):
+            await self._on_vad(event)
+        if self.transcriber is not None:
+            if self._to_stt is None or self._to_stt.in_rate != chunk.sample_rate:
+                self._to_stt = StreamingResampler(chunk.sample_rate, voice_settings().stt_sample_rate)
+            await self.transcriber.send(pcm16_bytes(self._to_stt.process(chunk.samples)))
+
+    def _report_bad_input(self, message: str) -> None:
+        if message not in self._bad_input_reported:   # once per kind of problem, not 50 times a second
+            self._bad_input_reported.add(message)
+            self._note(ErrorEvent, message="The microphone sent audio we could not use.", stage="input",
+                       detail=message[:160])
+
+    async def _on_vad(self, event) -> None:
+        if event.kind == VadEventKind.SPEECH_STARTED:
+            self._note(VadActivity, kind=event.kind.value, at_s=round(event.at_s, 3),
+                       environment=self.session.environment)
+            if self.assistant_busy and self.session.interruptions:
+                await self.interrupt()
+        else:
+            self._speech_ended_at = self.clock()
+            self._note(VadActivity, kind=event.kind.value, at_s=round(event.at_s, 3),
+                       duration_s=round(event.duration_s, 3), environment=self.session.environment)
+            if self.transcriber is not None:
+                await self.transcriber.finalize()
+
+    def _on_interim(self, text: str) -> None:
+        self._note(UserTranscript, text=text, final=False, source="voice")
+
+    async def _on_utterance(self, text: str) -> None:
+        """A whole utterance was transcribed: run it as a turn (after the one in flight, if any)."""
+        now = self.clock()
+        origin = self._speech_ended_at if self._speech_ended_at is not None and self._speech_ended_at <= now else now
+        self._speech_ended_at = None
+        stages = {"stt_final": round((now - origin) * 1000, 1)}
+        previous = self._turn_task
+        self._turn_task = asyncio.create_task(self._run_turn(text, origin, stages, previous))
+
+    # -- turns and output --------------------------------------------------------------------------
+
+    async def _run_turn(self, text: str, origin: float, stages: dict, previous: asyncio.Task | None) -> None:
+        if previous is not None and not previous.done():
+            await asyncio.gather(previous, return_exceptions=True)
+        await self._pump(self.session.handle_voice(text, origin=origin, stages_ms=stages), origin)
+
+    async def _pump(self, events, origin: float) -> None:
+        """Move a turn's events to the outbox in order, its audio cut into frames at the output rate."""
+        resampler: StreamingResampler | None = None
+        cutter = FrameCutter(round(self.out_rate * self.frame_s))
+
+        def flush(turn: int) -> None:
+            tail = resampler.flush() if resampler is not None else np.zeros(0, np.int16)
+            for samples in cutter.push(tail) + cutter.flush(pad=True):
+                self.outbox.put_nowait(OutFrame(turn, samples))
+
+        turn, started = self.session.current_turn, None
+        async for event in events:
+            turn = event.turn
+            if started != turn:   # the turn's first event: its first frame will be timed from `origin`
+                started = turn
+                self._origins[turn] = origin
+            if isinstance(event, Audio):
+                if resampler is None or resampler.in_rate != event.sample_rate:
+                    resampler = StreamingResampler(event.sample_rate, self.out_rate)
+                for samples in cutter.push(resampler.process(event.samples)):
+                    self.outbox.put_nowait(OutFrame(turn, samples))
+                continue
+            if event.type == EventType.TURN_METRICS:
+                flush(turn)
+            self.outbox.put_nowait(event)
+        flush(turn)
+
+    async def next_output(self, timeout: float = 0.5) -> Event | tuple[int, np.ndarray] | None:
+        """The next event to show or frame to play, in order; None when nothing came within `timeout`."""
+        try:
+            item = await asyncio.wait_for(self.outbox.get(), timeout)
+        except asyncio.TimeoutError:
+            return None
+        if isinstance(item, OutFrame):
+            now = self.clock()
+            self._playing_until = max(self._playing_until, now) + self.frame_s
+            origin = self._origins.pop(item.turn, None)
+            if origin is not None:   # the turn's first frame
+                self._first_audio_out[item.turn] = round((now - origin) * 1000, 1)
+            return self.out_rate, item.samples
+        if isinstance(item, TurnMetrics):
+            self._origins.pop(item.turn, None)
+            first_out = self._first_audio_out.pop(item.turn, None)
+            if first_out is not None:
+                item.stages_ms["first_audio_out"] = first_out
+        return item
+
+    async def interrupt(self) -> None:
+        """Stop the assistant now: drop queued audio, cancel the turn's model and voice work."""
+        turn = self.session.current_turn
+        await self._cancel_turn()
+        dropped = 0
+        keep: list[Event] = []
+        while not self.outbox.empty():
+            item = self.outbox.get_nowait()
+            if isinstance(item, OutFrame):
+                dropped += 1
+            else:
+                keep.append(item)
+        for item in keep:
+            self.outbox.put_nowait(item)
+        self._playing_until = 0.0
+        self.on_interrupt()
+        self._note(StateChange, state="interrupted", detail=f"turn {turn}; {dropped * self.frame_s:.2f} s of audio dropped")
+
+    async def _cancel_turn(self) -> None:
+        task, self._turn_task = self._turn_task, None
+        if task is not None and not task.done():
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+
+    async def set_interruptions(self, enabled: bool) -> None:
+        """Switch barge-in on or off, and say so in the session's language."""
+        self.session.interruptions = bool(enabled)
+        self._note(StateChange, state="interruptions_on" if enabled else "interruptions_off",
+                   detail=phrase(self.session.language, "interruptions_on" if enabled else "interruptions_off"))
+        await self._cancel_turn()
+        self._turn_task = asyncio.create_task(self._speak_phrase("interruptions_on" if enabled else "interruptions_off"))
+
+    async def _speak_phrase(self, key: str) -> None:
+        await self._pump(self.session.speak(key), self.clock())
+
+    def _note(self, event_type: type[Event], **fields) -> None:
+        self.outbox.put_nowait(self.session.note(event_type, **fields))

@@ -1,0 +1,142 @@
+"""The chat pane of one conversation, built from its events.
+
+Both inputs (typed text and the voice stream) feed the same view, so the pane shows each event
+once, in order: a live bubble for interim transcripts, one thinking indicator per turn that the
+reply replaces, and nothing late from a turn that was interrupted.
+"""
+from __future__ import annotations
+
+import html
+from collections import deque
+
+from assistant import Event, EventType
+from languages import phrase
+
+from .render import flight_badge
+
+Message = dict
+SEEN_LIMIT = 2000
+
+
+def escape_user_text(text: str) -> str:
+    """User words are shown verbatim: HTML and markdown characters are escaped, never rendered."""
+    escaped = html.escape(text, quote=False)
+    for ch in "\\`*_{}[]()#+-.!|~>":
+        escaped = escaped.replace(ch, "\\" + ch)
+    return escaped
+
+
+class ChatView:
+    """Applies events to a list of Gradio chat messages, plus the speech pane and stage badges."""
+
+    def __init__(self, messages: list[Message] | None = None) -> None:
+        self.messages: list[Message] = list(messages or [])
+        self.speech = ""
+        self.badges: dict[str, tuple[str, str, str]] = {}
+        self.latest_metrics: Event | None = None
+        self._seen: deque[int] = deque(maxlen=SEEN_LIMIT)
+        self._seen_set: set[int] = set()
+        self._live_user: int | None = None          # index of the interim-transcript bubble
+        self._assistant: dict[int, int] = {}        # turn -> index of its assistant message
+        self._interrupted: set[int] = set()
+
+    def greet(self, language: str, note: str | None = None, key: str = "greeting") -> None:
+        if note:
+            self.messages.append({"role": "assistant", "content": f"_{html.escape(note)}_"})
+        self.messages.append({"role": "assistant", "content": phrase(language, key)})
+
+    def _first_time(self, event: Event) -> bool:
+        if event.seq in self._seen_set:
+            return False
+        if len(self._seen) == self._seen.maxlen:
+            self._seen_set.discard(self._seen[0])
+        self._seen.append(event.seq)
+        self._seen_set.add(event.seq)
+        return True
+
+    def _put_assistant(self, turn: int, message: Message) -> None:
+        index = self._assistant.get(turn)
+        if index is None or index >= len(self.messages):
+            self.messages.append(message)
+            self._assistant[turn] = len(self.messages) - 1
+        else:
+            self.messages[index] = message
+
+    def apply(self, event: Event) -> bool:
+        """Show one event; returns False when it was a repeat or a late event of an interrupted turn."""
+        if not self._first_time(event):
+            return False
+        kind = event.type
+        if kind == EventType.STATE and event.state == "interrupted":
+            return self._interrupt(event.turn)
+        if event.turn in self._interrupted and kind in (EventType.THINKING, EventType.FILLER,
+                                                         EventType.PRE_SPEECH_TEXT, EventType.AUDIO):
+            return False
+        if kind == EventType.USER_TRANSCRIPT:
+            self._user(event)
+        elif kind == EventType.NOTICE:
+            self.messages.append({"role": "assistant", "content": f"_{html.escape(event.text)}_"})
+        elif kind in (EventType.THINKING, EventType.FILLER):
+            self._put_assistant(event.turn, {"role": "assistant", "content": "",
+                                             "metadata": {"title": event.text, "status": "pending"}})
+        elif kind == EventType.TOOL_RESULT:
+            self.badges["flight_data"] = flight_badge(event.source, event.used_fallback)
+        elif kind == EventType.PRE_SPEECH_TEXT:
+            self._put_assistant(event.turn, {"role": "assistant", "content": event.chat_markdown})
+            self.speech = event.speech_text
+        elif kind == EventType.ERROR:
+            self._error(event)
+        elif kind == EventType.PROVIDER_FALLBACK:
+            self.badges[event.stage] = (event.used, "fallback", f"{event.failed} failed: {event.reason}")
+        elif kind == EventType.TURN_METRICS:
+            self.latest_metrics = event
+            self._badges_from(event.providers)
+        else:
+            return False
+        return True
+
+    def _user(self, event: Event) -> None:
+        message = {"role": "user", "content": escape_user_text(event.text)}
+        if self._live_user is not None and self._live_user < len(self.messages):
+            self.messages[self._live_user] = message
+        else:
+            self.messages.append(message)
+            self._live_user = len(self.messages) - 1
+        if event.final:
+            self._live_user = None
+
+    def _error(self, event: Event) -> None:
+        message = {"role": "assistant", "content": f"⚠️ {html.escape(event.message)}"}
+        if event.stage == "input":
+            self.messages.append(message)
+        else:
+            self._put_assistant(event.turn, message)
+            self.speech = event.message
+        stage = event.stage if event.stage in ("assistant", "flight_data", "voice", "speech_to_text") else "assistant"
+        self.badges[stage] = ("failed", "error", event.detail)
+
+    def _interrupt(self, turn: int) -> bool:
+        self._interrupted.add(turn)
+        index = self._assistant.get(turn)
+        if index is not None and index < len(self.messages):
+            message = self.messages[index]
+            if message.get("metadata", {}).get("status") == "pending":
+                self.messages.pop(index)   # a thinking indicator never lingers
+                self._assistant.pop(turn)
+            else:
+                self.messages[index] = {"role": "assistant", "content": message["content"] + " _(interrupted)_"}
+        return True
+
+    def _badges_from(self, providers: dict[str, str]) -> None:
+        stt = providers.get("speech_to_text", "typed")
+        self.badges["speech_to_text"] = (("typed text", "offline", "typed input") if stt == "typed"
+                                         else (stt, "live", "streaming transcription"))
+        assistant = providers.get("assistant", "offline")
+        if "fallback" not in assistant:
+            self.badges["assistant"] = (("rule-based agent", "offline", "embedded, no key needed")
+                                        if assistant == "offline" else (assistant, "live", "answered"))
+        voice = providers.get("voice", "")
+        if voice and "fallback" not in voice:
+            self.badges["voice"] = (("espeak-ng", "offline", "offline voice") if voice == "espeak"
+                                    else ("text only", "offline", "no voice") if voice in ("none", "text only")
+                                    else (voice, "live", "streamed per sentence"))

@@ -1,0 +1,96 @@
+"""Conversations by visitor: a returning browser gets its conversation back, a new one starts fresh.
+
+The browser keeps a random visitor id (and a short copy of its chat) in encrypted localStorage
+(`gr.BrowserState`); the server keeps the live `Session` and its chat view by that id, bounded in
+number and idle time.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from assistant import Session
+
+from .chat_view import ChatView
+
+MAX_CONVERSATIONS = 500
+IDLE_LIMIT_S = 4 * 3600
+BROWSER_COPY_MESSAGES = 40          # messages kept in the browser, to restore after a server restart
+STORAGE_KEY = "polyglot-console-visitor"
+
+
+def browser_secret() -> str:
+    """Encryption key of the browser copy: POLYGLOT_BROWSER_SECRET on a Space, else a fixed local one."""
+    return os.environ.get("POLYGLOT_BROWSER_SECRET", "").strip() or "polyglot-console-local"
+
+
+@dataclass
+class Conversation:
+    """One visitor's session, its chat pane, and its live voice stream if one is open."""
+
+    visitor_id: str
+    session: Session
+    view: ChatView
+    channel: object | None = None       # assistant.voice.VoiceChannel while a stream is live
+    last_used: float = field(default_factory=time.monotonic)
+
+    def browser_copy(self) -> dict:
+        """What the browser keeps: the id, the language and the last messages."""
+        return {"visitor_id": self.visitor_id, "language": self.session.language,
+                "messages": self.view.messages[-BROWSER_COPY_MESSAGES:]}
+
+
+class ConversationStore:
+    """Conversations by visitor id; the least recently used go first when full or idle too long."""
+
+    def __init__(self, limit: int = MAX_CONVERSATIONS, idle_s: float = IDLE_LIMIT_S) -> None:
+        self.limit, self.idle_s = limit, idle_s
+        self._items: OrderedDict[str, Conversation] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, visitor_id: str | None) -> Conversation | None:
+        conversation = self._items.get(visitor_id or "")
+        if conversation is not None:
+            conversation.last_used = time.monotonic()
+            self._items.move_to_end(conversation.visitor_id)
+        return conversation
+
+    def by_session(self, session_id: str) -> Conversation | None:
+        return next((c for c in self._items.values() if c.session.id == session_id), None)
+
+    def put(self, conversation: Conversation) -> Conversation:
+        self._items[conversation.visitor_id] = conversation
+        self._items.move_to_end(conversation.visitor_id)
+        self._evict()
+        return conversation
+
+    def start(self, visitor_id: str | None, language: str, environment: str, interruptions: bool,
+              messages: list[dict] | None = None) -> Conversation:
+        """A new conversation (keeping the visitor id when there is one)."""
+        session = Session(language=language, environment=environment, interruptions=interruptions)
+        return self.put(Conversation(visitor_id or new_visitor_id(), session, ChatView(messages)))
+
+    def _evict(self) -> None:
+        now = time.monotonic()
+        while self._items:
+            oldest = next(iter(self._items.values()))
+            if len(self._items) > self.limit or now - oldest.last_used > self.idle_s:
+                self._items.popitem(last=False)
+            else:
+                break
+
+
+def new_visitor_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@lru_cache(maxsize=1)
+def conversations() -> ConversationStore:
+    """The process-wide store."""
+    return ConversationStore()

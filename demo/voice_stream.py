@@ -1,0 +1,80 @@
+"""fastrtc wiring of the Voice tab: one stream handler per WebRTC connection, feeding the engine.
+
+The handler is thin: frames go to `assistant.voice.VoiceChannel`; what comes back is either a
+20 ms frame to play or an event, which updates the conversation's chat view and is pushed to the
+page as `AdditionalOutputs` (text always before the audio it belongs to).
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from fastrtc import AdditionalOutputs, AsyncStreamHandler
+
+from assistant import EventType, voice_settings
+from assistant.providers import default_stt
+from assistant.voice import VoiceChannel
+
+from .sessions import Conversation, conversations
+
+log = logging.getLogger(__name__)
+
+
+class ConsoleStreamHandler(AsyncStreamHandler):
+    """Audio in from the browser's microphone, the assistant's voice out, events to the page."""
+
+    def __init__(self) -> None:
+        rate = voice_settings().webrtc_sample_rate
+        super().__init__(expected_layout="mono", output_sample_rate=rate, input_sample_rate=rate,
+                         output_frame_size=round(rate * voice_settings().stream_frame_ms / 1000))
+        self.voice: VoiceChannel | None = None
+        self.conversation: Conversation | None = None
+        self._ready = asyncio.Event()
+
+    def copy(self) -> "ConsoleStreamHandler":
+        return ConsoleStreamHandler()
+
+    async def start_up(self) -> None:
+        await self.wait_for_args()
+        visitor_id = next((a for a in self.latest_args[1:2] if isinstance(a, str)), "")
+        conversation = conversations().get(visitor_id)
+        if conversation is None:   # the page opened a stream before loading: start a conversation
+            conversation = conversations().start(visitor_id or None, "en", "medium", True)
+        if isinstance(conversation.channel, VoiceChannel):   # one live stream per conversation
+            await conversation.channel.close()
+        self.conversation = conversation
+        self.voice = VoiceChannel(conversation.session, default_stt(), on_interrupt=self._clear_playback)
+        conversation.channel = self.voice
+        await self.voice.start()
+        self._ready.set()
+
+    def _clear_playback(self) -> None:
+        try:
+            self.clear_queue()   # fastrtc's own queue of frames waiting to be played
+        except (TypeError, AttributeError):   # not attached to a connection (tests)
+            pass
+
+    async def receive(self, frame) -> None:
+        if self.voice is not None:
+            await self.voice.receive(frame)
+
+    async def emit(self):
+        if not self._ready.is_set():
+            try:
+                await asyncio.wait_for(self._ready.wait(), 0.5)
+            except asyncio.TimeoutError:
+                return None
+        assert self.voice is not None and self.conversation is not None
+        item = await self.voice.next_output(0.5)
+        if item is None or isinstance(item, tuple):
+            return item
+        if self.conversation.view.apply(item) or item.type in (EventType.VAD, EventType.STATE):
+            return AdditionalOutputs(self.conversation.visitor_id, item.type.value)
+        return None
+
+    def shutdown(self) -> None:
+        channel, self.voice = self.voice, None
+        if channel is not None:
+            asyncio.get_event_loop().create_task(channel.close())
+        if self.conversation is not None and self.conversation.channel is channel:
+            self.conversation.channel = None

@@ -1,0 +1,64 @@
+"""Pytest fixtures for the voice-provider fakes; `tests/integration/conftest.py` imports them.
+
+- `fake_deepgram` -> `tests.fakes.deepgram.FakeDeepgram` (live `/v1/listen` WebSocket)
+- `fake_openai`   -> `tests.fakes.openai_chat.FakeOpenAIChat` (`/v1/chat/completions`)
+- `fake_cartesia` -> `tests.fakes.cartesia.FakeCartesia` (`/tts/sse`, `/tts/bytes`)
+
+Each server runs once per test session (a background uvicorn thread on a free 127.0.0.1 port) and
+is `reset()` before and after every test, so knobs and recordings never leak between tests.
+To use them from another test directory, import them into that directory's conftest.py:
+`from tests.fakes.fixtures import fake_deepgram, fake_openai, fake_cartesia  # noqa: F401`
+(the session-scoped `_running_*` fixtures they depend on come along through the module, so import
+those names too).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.fakes.cartesia import FakeCartesia
+from tests.fakes.deepgram import FakeDeepgram
+from tests.fakes.openai_chat import FakeOpenAIChat
+
+
+@pytest.fixture(scope="session")
+def _running_deepgram() -> Iterator[FakeDeepgram]:
+    with FakeDeepgram() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def _running_openai() -> Iterator[FakeOpenAIChat]:
+    with FakeOpenAIChat() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def _running_cartesia() -> Iterator[FakeCartesia]:
+    with FakeCartesia() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_deepgram(_running_deepgram: FakeDeepgram) -> Iterator[FakeDeepgram]:
+    """The fake Deepgram live-streaming WebSocket, with every knob and counter reset."""
+    _running_deepgram.reset()
+    yield _running_deepgram
+    _running_deepgram.reset()
+
+
+@pytest.fixture
+def fake_openai(_running_openai: FakeOpenAIChat) -> Iterator[FakeOpenAIChat]:
+    """The fake OpenAI Chat Completions API, with every knob and counter reset."""
+    _running_openai.reset()
+    yield _running_openai
+    _running_openai.reset()
+
+
+@pytest.fixture
+def fake_cartesia(_running_cartesia: FakeCartesia) -> Iterator[FakeCartesia]:
+    """The fake Cartesia TTS API, with every knob and counter reset."""
+    _running_cartesia.reset()
+    yield _running_cartesia
+    _running_cartesia.reset()
