@@ -57,6 +57,7 @@ class VoiceChannel:
         self._turn_task: asyncio.Task | None = None
         self._playing_until = 0.0
         self._speech_ended_at: float | None = None
+        self._queued_frames = 0                        # frames in the outbox, not yet handed out
         self._origins: dict[int, float] = {}           # turn -> its origin, until its first frame leaves
         self._first_audio_out: dict[int, float] = {}   # turn -> ms from origin to its first frame
         self._bad_input_reported: set[str] = set()
@@ -93,7 +94,7 @@ class VoiceChannel:
     def assistant_busy(self) -> bool:
         """The assistant is answering: a turn is running or its audio is still playing."""
         running = self._turn_task is not None and not self._turn_task.done()
-        return running or self.clock() < self._playing_until
+        return running or self._queued_frames > 0 or self.clock() < self._playing_until
 
     async def receive(self, frame) -> None:
         """One microphone frame `(sample_rate, samples)`; any shape or dtype a browser may send."""
@@ -161,7 +162,7 @@ class VoiceChannel:
         def flush(turn: int) -> None:
             tail = resampler.flush() if resampler is not None else np.zeros(0, np.int16)
             for samples in cutter.push(tail) + cutter.flush(pad=True):
-                self.outbox.put_nowait(OutFrame(turn, samples))
+                self._queue_frame(turn, samples)
 
         turn, started = self.session.current_turn, None
         async for event in events:
@@ -173,7 +174,7 @@ class VoiceChannel:
                 if resampler is None or resampler.in_rate != event.sample_rate:
                     resampler = StreamingResampler(event.sample_rate, self.out_rate)
                 for samples in cutter.push(resampler.process(event.samples)):
-                    self.outbox.put_nowait(OutFrame(turn, samples))
+                    self._queue_frame(turn, samples)
                 continue
             if event.type == EventType.TURN_METRICS:
                 flush(turn)
@@ -187,6 +188,7 @@ class VoiceChannel:
         except asyncio.TimeoutError:
             return None
         if isinstance(item, OutFrame):
+            self._queued_frames -= 1
             now = self.clock()
             self._playing_until = max(self._playing_until, now) + self.frame_s
             origin = self._origins.pop(item.turn, None)
@@ -210,10 +212,13 @@ class VoiceChannel:
             item = self.outbox.get_nowait()
             if isinstance(item, OutFrame):
                 dropped += 1
-            else:
-                keep.append(item)
+                continue
+            if isinstance(item, TurnMetrics) and item.turn == turn:
+                item.interrupted = True
+            keep.append(item)
         for item in keep:
             self.outbox.put_nowait(item)
+        self._queued_frames = 0
         self._playing_until = 0.0
         self.on_interrupt()
         self._note(StateChange, state="interrupted", detail=f"turn {turn}; {dropped * self.frame_s:.2f} s of audio dropped")
@@ -234,6 +239,10 @@ class VoiceChannel:
 
     async def _speak_phrase(self, key: str) -> None:
         await self._pump(self.session.speak(key), self.clock())
+
+    def _queue_frame(self, turn: int, samples: np.ndarray) -> None:
+        self._queued_frames += 1
+        self.outbox.put_nowait(OutFrame(turn, samples))
 
     def _note(self, event_type: type[Event], **fields) -> None:
         self.outbox.put_nowait(self.session.note(event_type, **fields))

@@ -36,7 +36,7 @@ class ConsoleStreamHandler(AsyncStreamHandler):
 
     async def start_up(self) -> None:
         await self.wait_for_args()
-        visitor_id = next((a for a in self.latest_args[1:2] if isinstance(a, str)), "")
+        visitor_id = self.latest_args[-1] if isinstance(self.latest_args[-1], str) else ""  # the last input
         conversation = conversations().get(visitor_id)
         if conversation is None:   # the page opened a stream before loading: start a conversation
             conversation = conversations().start(visitor_id or None, "en", "medium", True)
