@@ -10,7 +10,7 @@ from typing import AsyncIterator
 
 from flight_search import FlightQuery, SearchOutcome, chat_markdown, normalize_airline, speech_text
 from flight_search.airports import is_known_place
-from languages import find_cities, find_date, get_language
+from languages import city_code_for, find_cities, find_date, get_language
 
 from .events import ProviderFallback
 from .providers.base import LanguageModel, LlmDelta, ProviderError, ToolRequest
@@ -174,6 +174,8 @@ def tool_query(arguments: dict, language: str, today: dt.date) -> FlightQuery | 
     origin, destination = _place(arguments.get("origin"), language), _place(arguments.get("destination"), language)
     if origin is None or destination is None:
         return f"unknown place: {arguments.get('origin') if origin is None else arguments.get('destination')}"
+    if (city_code_for(origin) or origin) == (city_code_for(destination) or destination):
+        return "origin and destination are the same place: ask the user for two different places"
     raw_date = str(arguments.get("date") or "")
     try:
         date = dt.date.fromisoformat(raw_date)
@@ -181,6 +183,8 @@ def tool_query(arguments: dict, language: str, today: dt.date) -> FlightQuery | 
         date = find_date(raw_date, language, today) or find_date(raw_date, "en", today)
     if date is None:
         return f"unreadable date: {raw_date[:40]}"
+    if date < today:
+        return f"the date {date.isoformat()} is in the past (today is {today.isoformat()})"
     airline = normalize_airline(str(arguments["airline"])) if arguments.get("airline") else None
     return FlightQuery(origin, destination, date, airline.iata if airline else None)
 

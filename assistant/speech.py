@@ -13,14 +13,20 @@ from languages.spoken import spoken_number, spoken_numbers_supported, spoken_pri
 
 # A sentence ends at . ! ? … followed by a space, or at a terminator of a script written without
 # spaces (CJK, Devanagari, Arabic), or at a line break.
-_BOUNDARY = re.compile(r"(?:[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？।॥؟۔]+[\"'”’»)\]]*|\n+)")
+_BOUNDARY = re.compile(r"(?:[.!?…]+[\"'”’»)\]]*(?=\s)|[。！？।॥؟۔!?]*[。！？।॥؟۔][。！？।॥؟۔!?]*[\"'”’»)\]」』]*|\n+)")
 _MIN_SENTENCE_CHARS = 2
 
 
-def split_sentences(text: str) -> tuple[list[str], str]:
-    """Complete sentences of `text` and the unfinished rest ("Hi. How ar" -> ["Hi."], "How ar")."""
+def split_sentences(text: str, *, final: bool = True) -> tuple[list[str], str]:
+    """Complete sentences of `text` and the unfinished rest ("Hi. How ar" -> ["Hi."], "How ar").
+
+    With `final=False` (text still streaming in) a boundary touching the end of `text` is not
+    trusted yet: more terminators or a closing quote may follow in the next piece.
+    """
     sentences, start = [], 0
     for match in _BOUNDARY.finditer(text):
+        if not final and match.end() == len(text):
+            break
         piece = text[start:match.end()].strip()
         if len(piece) >= _MIN_SENTENCE_CHARS:
             sentences.append(piece)
@@ -35,7 +41,7 @@ class SentenceBuffer:
         self._pending = ""
 
     def push(self, delta: str) -> list[str]:
-        sentences, self._pending = split_sentences(self._pending + delta)
+        sentences, self._pending = split_sentences(self._pending + delta, final=False)
         return sentences
 
     def flush(self) -> list[str]:
@@ -51,17 +57,21 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s*", re.M)
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+", re.M)
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~)(?=\S)(.+?)(?<=\S)\1")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M)
-_TIME = re.compile(r"\b([01]?\d|2[0-3])[:h]([0-5]\d)\b")
-_SYMBOLS = {"US$": "USD", "C$": "CAD", "A$": "AUD", "R$": "BRL", "HK$": "HKD", "S$": "SGD", "€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "₽": "RUB",
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_TIME = re.compile(r"\b([01]?\d|2[0-3])[:h]([0-5]\d)\b(?:\s?(?P<ampm>[AaPp]\.?\s?[Mm]\.?(?![A-Za-z])|ص|م(?!\w)))?")
+_PM = ("p", "م")
+_SYMBOLS = {"$US": "USD", "£GB": "GBP", "JP¥": "JPY", "CN¥": "CNY", "UK£": "GBP", "￥": "JPY", "MX$": "MXN",
+            "NZ$": "NZD", "US$": "USD", "C$": "CAD", "A$": "AUD", "R$": "BRL", "HK$": "HKD", "S$": "SGD", "€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "₽": "RUB",
             "₪": "ILS", "฿": "THB", "₫": "VND", "₱": "PHP", "zł": "PLN"}
 _CURRENCY = r"(?P<cur>[A-Z]{3}|" + "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True)) + r")"
-_AMOUNT = r"(?P<amount>\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+_AMOUNT = r"(?P<amount>\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d{1,2})?(?!\d))"
 _PRICE = re.compile(rf"{_CURRENCY}\s?{_AMOUNT}|{_AMOUNT.replace('amount', 'amount2')}\s?{_CURRENCY.replace('cur', 'cur2')}")
-_INTEGER = re.compile(r"(?<![\w.,])\d{1,9}(?![\w.,]\d)")
+_INTEGER = re.compile(r"(?<![\d.,A-Za-z])\d{1,9}(?!\d)(?![.,]\d)(?![A-Za-z])")
 
 
 def strip_markdown(text: str) -> str:
     """Markdown marks removed, the words kept (links keep their text)."""
+    text = _HTML_TAG.sub(" ", text)
     text = _IMAGE.sub(" ", text)
     text = _LINK.sub(r"\1", text)
     text = _CODE.sub(r"\1", text)
@@ -71,7 +81,7 @@ def strip_markdown(text: str) -> str:
     for _ in range(2):  # nested emphasis (**_x_**)
         text = _EMPHASIS.sub(r"\2", text)
     text = re.sub(r"\s*\|\s*", ", ", text)
-    return re.sub(r"(?:,\s*){2,}", ", ", re.sub(r"^[\s,]+|[\s,]+$", "", text, flags=re.M))
+    return re.sub(r"(?:,[ \t]*){2,}", ", ", re.sub(r"^[ \t,]+|[ \t,]+$", "", text, flags=re.M))
 
 
 def drop_urls(text: str) -> str:
@@ -79,8 +89,21 @@ def drop_urls(text: str) -> str:
 
 
 def speak_times(text: str, language: str) -> str:
-    """14:30 -> the language's spoken time."""
-    return _TIME.sub(lambda m: spoken_time(dt.time(int(m[1]), int(m[2])), language), text)
+    """14:30 / 2:30 PM -> the language's spoken time (an AM/PM marker is read into the hour, and an
+    article already in the text is not said twice: "a las 14:30" -> "a las catorce y treinta")."""
+    out, last = [], 0
+    for match in _TIME.finditer(text):
+        hour, marker = int(match[1]), (match["ampm"] or "").lower()
+        if marker and hour <= 12:
+            hour = hour % 12 + (12 if marker.startswith(_PM) else 0)
+        spoken = spoken_time(dt.time(hour, int(match[2])), language)
+        before = text[last:match.start()]
+        first_word = spoken.split(" ", 1)[0]
+        if len(spoken.split(" ", 1)) == 2 and re.search(rf"(?:^|\s){re.escape(first_word)}\s+$", before):
+            spoken = spoken.split(" ", 1)[1]
+        out += [before, spoken]
+        last = match.end()
+    return "".join(out) + text[last:]
 
 
 def _amount(raw: str) -> float:

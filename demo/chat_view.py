@@ -120,12 +120,19 @@ class ChatView:
         index = self._assistant.get(turn)
         if index is not None and index < len(self.messages):
             message = self.messages[index]
-            if message.get("metadata", {}).get("status") == "pending":
-                self.messages.pop(index)   # a thinking indicator never lingers
+            if (message.get("metadata") or {}).get("status") == "pending":
+                self._remove(index)   # a thinking indicator never lingers
                 self._assistant.pop(turn)
             else:
                 self.messages[index] = {"role": "assistant", "content": message["content"] + " _(interrupted)_"}
         return True
+
+    def _remove(self, index: int) -> None:
+        """Delete a message and keep the remembered positions of the ones after it right."""
+        self.messages.pop(index)
+        if self._live_user is not None and self._live_user > index:
+            self._live_user -= 1
+        self._assistant = {turn: i - 1 if i > index else i for turn, i in self._assistant.items()}
 
     def _badges_from(self, providers: dict[str, str]) -> None:
         stt = providers.get("speech_to_text", "typed")

@@ -55,6 +55,7 @@ class ConversationStore:
         return len(self._items)
 
     def get(self, visitor_id: str | None) -> Conversation | None:
+        self._evict()
         conversation = self._items.get(visitor_id or "")
         if conversation is not None:
             conversation.last_used = time.monotonic()

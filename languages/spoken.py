@@ -45,7 +45,10 @@ def _currency_word(currency: str, amount: int, spec: LanguageSpec) -> str:
     converter = CONVERTER_CLASSES.get(spec.num2words or "")
     forms = getattr(converter, "CURRENCY_FORMS", {}) if converter else {}
     if currency in forms:
-        singular, plural = forms[currency][0][:2]
+        unit = forms[currency][0]
+        if isinstance(unit, str):   # languages without plural forms store one word (ko: '원')
+            return unit
+        singular, plural = unit[:2]
         return singular if amount == 1 else plural
     return get_currency_name(currency, count=amount, locale=spec.locale)
 

@@ -297,9 +297,6 @@ def test_metrics_of_an_interrupted_turn_still_update_badges(make):
     assert view.badges["speech_to_text"][0] == "deepgram"
 
 
-@pytest.mark.xfail(strict=True, reason="ChatView._interrupt pops the thinking indicator without shifting the index "
-                                       "of the live interim bubble shown after it, so the final transcript is "
-                                       "appended as a second user bubble and the stale interim stays")
 def test_interrupt_keeps_the_live_user_bubble_in_place(make):
     view = ChatView()
     view.apply(make(UserTranscript, 1, text="from Madrid", source="voice"))

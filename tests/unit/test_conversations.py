@@ -193,3 +193,10 @@ async def test_browser_copy_never_contains_provider_keys(monkeypatch):
         assert value not in text, name
         assert "SENTINEL" not in text
     assert set(copy) == {"visitor_id", "language", "messages"}
+
+
+def test_get_does_not_return_an_expired_conversation():
+    store = ConversationStore(limit=10, idle_s=60)
+    old = store.start("old", "en", "medium", True)
+    old.last_used -= 120
+    assert store.get("old") is None and len(store) == 0

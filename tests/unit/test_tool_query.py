@@ -72,9 +72,6 @@ def test_a_missing_place_returns_a_message(arguments):
 
 
 @pytest.mark.parametrize("origin, destination", [("MAD", "MAD"), ("Madrid", "MAD"), ("Londres", "London")])
-@pytest.mark.xfail(strict=True, reason="tool_query accepts the same place as origin and destination (MAD -> MAD) "
-                                       "and returns a FlightQuery; the offline agent answers 'same_city' instead, and "
-                                       "the demo tier then invents MAD -> MAD flights for the model")
 def test_the_same_place_twice_returns_a_message(origin, destination):
     assert isinstance(tool_query(args(origin, destination), "es", TODAY), str)
 
@@ -198,3 +195,9 @@ def test_outcome_for_model_rounds_prices_and_cuts_seconds():
     assert result["flights"] == [{"airline": "Iberia", "flight": "IB3166", "departs": "2026-12-05T08:10",
                                   "arrives": "2026-12-05T09:30", "duration_minutes": 140, "stops": 0,
                                   "price": 246, "currency": "EUR"}]
+
+
+def test_a_past_date_returns_a_message_naming_today():
+    message = tool_query(args(date="2025-01-01"), "en", TODAY)
+    assert isinstance(message, str) and "past" in message and TODAY.isoformat() in message
+    assert isinstance(tool_query(args(date=TODAY.isoformat()), "en", TODAY), FlightQuery)
