@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import TYPE_CHECKING, Iterable
 
 from assistant import Event, EventType
@@ -68,6 +69,16 @@ def log_rows(events: Iterable[Event], kinds: Iterable[str] | None = None, limit:
         if len(rows) >= limit:
             break
     return rows
+
+
+def log_html(rows: list[list]) -> str:
+    """The event log as an HTML table (every cell escaped)."""
+    if not rows:
+        return '<div class="pc-log pc-log-empty">No events yet.</div>'
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in LOG_COLUMNS)
+    body = "".join("<tr class='pc-kind-{}'>{}</tr>".format(
+        html.escape(str(row[3])), "".join(f"<td>{html.escape(str(cell))}</td>" for cell in row)) for row in rows)
+    return f'<div class="pc-log"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 def waterfall_rows(stages_ms: dict[str, float]) -> list[list]:

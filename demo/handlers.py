@@ -10,7 +10,7 @@ from assistant import Audio, EventType, app_settings
 from assistant.audio import StreamingResampler
 
 from .chat_view import ChatView
-from .event_log import DEFAULT_KINDS, latency_figure, log_rows
+from .event_log import DEFAULT_KINDS, latency_figure, log_html, log_rows
 from .render import route_card, status_html
 from .sessions import Conversation, conversations
 
@@ -32,8 +32,8 @@ def _conversation(visitor_id: str | None, language: str, environment: str, inter
     return conversation
 
 
-def log_view(conversation: Conversation, kinds: list[str] | None) -> list[list]:
-    return log_rows(conversation.session.events, DEFAULT_KINDS if kinds is None else kinds)
+def log_view(conversation: Conversation, kinds: list[str] | None) -> str:
+    return log_html(log_rows(conversation.session.events, DEFAULT_KINDS if kinds is None else kinds))
 
 
 def load_visitor(browser_copy: dict | None, language: str, environment: str, interruptions: bool, kinds: list[str]):
@@ -134,9 +134,9 @@ def voice_update(visitor_id: str | None, kinds: list[str], _visitor: str = "", k
             conversation.browser_copy())
 
 
-def filter_log(visitor_id: str | None, kinds: list[str]) -> list[list]:
+def filter_log(visitor_id: str | None, kinds: list[str]) -> str:
     conversation = conversations().get(visitor_id)
-    return log_view(conversation, kinds) if conversation is not None else []
+    return log_view(conversation, kinds) if conversation is not None else log_html([])
 
 
 def max_input_chars() -> int:

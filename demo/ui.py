@@ -8,7 +8,7 @@ from fastrtc import WebRTC
 from assistant import app_settings, environment_presets, validate_all, voice_settings
 
 from . import handlers
-from .event_log import DEFAULT_KINDS, LOG_COLUMNS, LOG_KINDS
+from .event_log import DEFAULT_KINDS, LOG_KINDS, log_html
 from .render import language_choices, route_card, status_html, voice_note
 from .rtc import rtc_configuration
 from .sessions import STORAGE_KEY, browser_secret
@@ -23,6 +23,12 @@ CSS = """
 .pc-fallback {background:#fef3c7; color:#78350f}
 .pc-error {background:#fee2e2; color:#7f1d1d}
 #speech textarea {font-size:1.05em}
+.pc-log {max-height:360px; overflow-y:auto; border:1px solid #8884; border-radius:8px}
+.pc-log table {width:100%; border-collapse:collapse; font-size:0.85em}
+.pc-log th {position:sticky; top:0; background:#f3f4f6; text-align:left; padding:4px 6px}
+.pc-log td {padding:3px 6px; border-top:1px solid #8882; vertical-align:top}
+.pc-log-empty {padding:8px; color:#6b7280}
+.pc-kind-error td, .pc-kind-provider_fallback td {background:#fef3c7}
 """
 
 
@@ -68,8 +74,8 @@ def build_demo() -> gr.Blocks:
             with gr.Accordion("Latency and events", open=True):
                 latency_plot = gr.Plot(label="Latency of the last turn", elem_id="latency_plot")
                 kinds = gr.CheckboxGroup(LOG_KINDS, value=DEFAULT_KINDS, label="Show", elem_id="event_filter")
-                event_log = gr.Dataframe(headers=LOG_COLUMNS, value=[], label="Event log (newest first)",
-                                         elem_id="event_log", interactive=False, wrap=True)
+                gr.Markdown("**Event log** (newest first)")
+                event_log = gr.HTML(log_html([]), elem_id="event_log")
         airline_aliases.build_tab()
         fallback_simulation.build_tab()
 

@@ -4,8 +4,6 @@ the reply."""
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
-
 import pytest
 
 from tests.fakes.deepgram import FakeDeepgram
@@ -13,6 +11,7 @@ from tests.speech_audio import speech_wav
 
 from .conftest import CHROMIUM, CHROMIUM_FLAGS, start_app
 
+pytestmark = pytest.mark.browser
 REQUEST = "from Madrid to London tomorrow"
 
 
@@ -36,19 +35,15 @@ def voice_app(deepgram):
 
 
 @pytest.fixture(scope="module")
-def mic_browser(tmp_path_factory):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
-    from playwright.sync_api import sync_playwright
-
+def mic_browser(playwright, tmp_path_factory):
+    """Chromium whose microphone plays a speech WAV."""
     wav = tmp_path_factory.mktemp("mic") / "request.wav"
     speech_wav(wav, REQUEST)
     flags = CHROMIUM_FLAGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
                               f"--use-file-for-fake-audio-capture={wav}"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
-        yield browser
-        browser.close()
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
+    yield browser
+    browser.close()
 
 
 def test_speaking_shows_the_transcript_and_the_reply(mic_browser, voice_app, deepgram):

@@ -23,7 +23,7 @@ def wait_for_speech(page, timeout_ms: int = 30_000) -> str:
 
 def test_page_has_every_contract_element(page):
     for element_id in ("language", "environment", "interruptions", "text_input", "send", "chat",
-                       "speech", "status"):
+                       "speech", "status", "webrtc", "event_log", "latency_plot", "event_filter", "voice_audio"):
         assert page.locator(f"#{element_id}").count() == 1, element_id
     status = page.inner_text("#status")
     for stage in ("Speech-to-text", "Assistant", "Voice", "Flight data"):
@@ -87,3 +87,46 @@ def test_route_card_and_language_lock(page):
     send(page, "明日の東京からロンドンまでのフライトを探してください")
     speech = wait_for_speech(page)
     assert "ロンドン" in speech
+
+
+def test_typed_turn_fills_the_event_log_plot_and_voice(page):
+    send(page, "from Madrid to London tomorrow")
+    wait_for_speech(page)
+    page.wait_for_function("() => document.querySelector('#event_log').innerText.includes('turn_metrics')",
+                           timeout=30_000)
+    log = page.inner_text("#event_log")
+    assert "search_flights(origin=MAD, destination=LON" in log and "flights from demo" in log
+    assert "turn_metrics" in page.locator("#event_log tbody tr").first.inner_text(), "newest first"
+    page.locator("#latency_plot img").wait_for(timeout=30_000)
+    page.locator("#voice_audio audio[src]").first.wait_for(state="attached", timeout=30_000)
+    page.locator("#event_filter").get_by_text("tool_call", exact=True).click()
+    page.wait_for_function("() => !document.querySelector('#event_log').innerText.includes('search_flights(')")
+    assert "turn_metrics" in page.inner_text("#event_log")
+
+
+def test_a_returning_visitor_gets_the_conversation_back(browser, app_url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(app_url)
+    page.wait_for_selector("#text_input textarea", timeout=30_000)
+    page.locator("#language input").click()
+    page.get_by_role("option", name=re.compile("Español")).click()
+    page.wait_for_function("() => document.querySelector('#chat').innerText.includes('Hola')")
+    send(page, "de Madrid a Londres mañana")
+    wait_for_speech(page)
+    page.wait_for_function("() => document.querySelector('#event_log').innerText.includes('turn_metrics')")
+    page.reload()
+    page.wait_for_selector("#chat", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('#chat').innerText.includes('de nuevo')", timeout=30_000)
+    chat = page.inner_text("#chat")
+    assert "de Madrid a Londres mañana" in chat and "Estos son los vuelos" in chat
+    assert "Español" in page.input_value("#language input")
+    context.close()
+
+    stranger = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other = stranger.new_page()
+    other.goto(app_url)
+    other.wait_for_selector("#text_input textarea", timeout=30_000)
+    other.wait_for_function("() => document.querySelector('#chat').innerText.includes('Hi!')", timeout=30_000)
+    assert "de Madrid a Londres" not in other.inner_text("#chat")
+    stranger.close()
