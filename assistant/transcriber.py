@@ -66,6 +66,8 @@ class LiveTranscriber:
             self.on_state("stt_connected", f"{self.stt.name} connection {self.connections}")
             self._connected.set()
             await self._flush_pending()
+            if self._finalize_requested:   # speech ended while we were reconnecting
+                await self.finalize()
             keepalive = asyncio.create_task(self._keep_alive())
             try:
                 await self._read(self._stream)

@@ -36,6 +36,12 @@ class CartesiaTTS(TextToSpeech):
         key = env_key(ENV_KEY)
         return cls(key, sample_rate=sample_rate, options=VoiceOptions(timeout_s=timeout_s)) if key else None
 
+    async def aclose(self) -> None:
+        """Close the SDK client (it is bound to the event loop that first used it)."""
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()
+
     def client(self):
         if self._client is None:
             from cartesia import AsyncCartesia

@@ -45,3 +45,17 @@ from tests.fakes.fixtures import (  # noqa: F401
     fake_deepgram,
     fake_openai,
 )
+
+
+@pytest.fixture
+async def closing():
+    """`closing(adapter)` registers an SDK-backed adapter to be closed on this test's event loop."""
+    made = []
+
+    def register(adapter):
+        made.append(adapter)
+        return adapter
+
+    yield register
+    for adapter in made:
+        await adapter.aclose()

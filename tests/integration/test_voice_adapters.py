@@ -65,9 +65,9 @@ async def test_deepgram_closed_port_is_refused_and_retryable():
     assert caught.value.kind == ErrorKind.REFUSED and caught.value.retryable
 
 
-async def test_openai_stream_assembles_a_tool_call_then_streams_text(fake_openai):
+async def test_openai_stream_assembles_a_tool_call_then_streams_text(closing, fake_openai):
     fake_openai.tool_call = {"origin": "MAD", "destination": "LHR", "date": "2026-11-22", "airline": None}
-    llm = OpenAILLM(fake_openai.api_key, model="gpt-4o-mini", base_url=fake_openai.base_url)
+    llm = closing(OpenAILLM(fake_openai.api_key, model="gpt-4o-mini", base_url=fake_openai.base_url))
     tool_round = [d async for d in llm.stream([{"role": "user", "content": "Madrid to London"}],
                                               [{"type": "function", "function": {"name": "search_flights",
                                                                                  "parameters": {"type": "object"}}}])]
@@ -86,10 +86,10 @@ async def test_openai_stream_assembles_a_tool_call_then_streams_text(fake_openai
     ("disconnect_mid_stream", ErrorKind.REFUSED),
     ("timeout", ErrorKind.TIMEOUT),
 ])
-async def test_openai_faults_map_to_our_errors(fake_openai, fault, kind):
+async def test_openai_faults_map_to_our_errors(closing, fake_openai, fault, kind):
     fake_openai.fault = fault
-    llm = OpenAILLM("sk-secret-openai-sentinel", model="m", base_url=fake_openai.base_url,
-                    options=VoiceOptions(timeout_s=1.0))
+    llm = closing(OpenAILLM("sk-secret-openai-sentinel", model="m", base_url=fake_openai.base_url,
+                    options=VoiceOptions(timeout_s=1.0)))
     fake_openai.api_key = "sk-secret-openai-sentinel"
     with pytest.raises(ProviderError) as caught:
         [d async for d in llm.stream([{"role": "user", "content": "hi"}], [])]
@@ -97,8 +97,8 @@ async def test_openai_faults_map_to_our_errors(fake_openai, fault, kind):
     assert "sk-secret-openai-sentinel" not in str(caught.value)
 
 
-async def test_cartesia_streams_pcm_for_the_language_route(fake_cartesia):
-    tts = CartesiaTTS(fake_cartesia.api_key, sample_rate=24000, base_url=fake_cartesia.url)
+async def test_cartesia_streams_pcm_for_the_language_route(closing, fake_cartesia):
+    tts = closing(CartesiaTTS(fake_cartesia.api_key, sample_rate=24000, base_url=fake_cartesia.url))
     route = tts_route("es")
     chunks = [c async for c in tts.synthesize("Hola, ¿a dónde quieres volar?", route)]
     total = sum(len(c.samples) for c in chunks)
@@ -116,17 +116,17 @@ async def test_cartesia_streams_pcm_for_the_language_route(fake_cartesia):
     ("disconnect_mid_stream", ErrorKind.SERVER_ERROR),
     ("unsupported_language", ErrorKind.BAD_REQUEST),
 ])
-async def test_cartesia_faults_map_to_our_errors(fake_cartesia, fault, kind):
+async def test_cartesia_faults_map_to_our_errors(closing, fake_cartesia, fault, kind):
     fake_cartesia.fault = fault
-    tts = CartesiaTTS(fake_cartesia.api_key, base_url=fake_cartesia.url)
+    tts = closing(CartesiaTTS(fake_cartesia.api_key, base_url=fake_cartesia.url))
     with pytest.raises(ProviderError) as caught:
         [c async for c in tts.synthesize("Hello there.", tts_route("en"))]
     assert caught.value.kind == kind
 
 
-async def test_cartesia_slow_first_byte_is_a_timeout(fake_cartesia):
+async def test_cartesia_slow_first_byte_is_a_timeout(closing, fake_cartesia):
     fake_cartesia.first_byte_delay_s = 2.0
-    tts = CartesiaTTS(fake_cartesia.api_key, base_url=fake_cartesia.url, options=VoiceOptions(timeout_s=0.5))
+    tts = closing(CartesiaTTS(fake_cartesia.api_key, base_url=fake_cartesia.url, options=VoiceOptions(timeout_s=0.5)))
     with pytest.raises(ProviderError) as caught:
         [c async for c in tts.synthesize("Hello there.", tts_route("en"))]
     assert caught.value.kind == ErrorKind.TIMEOUT and caught.value.retryable

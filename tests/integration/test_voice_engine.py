@@ -169,10 +169,10 @@ async def test_bad_audio_frames_give_one_clear_message(offline_voices):
     assert len(errors) == 3 and {e.stage for e in errors} == {"input"}
 
 
-async def test_llm_turn_streams_sentences_through_the_flight_tool(fake_openai, offline_voices):
+async def test_llm_turn_streams_sentences_through_the_flight_tool(closing, fake_openai, offline_voices):
     fake_openai.tool_call = {"origin": "Madrid", "destination": "LHR", "date": "2026-11-22", "airline": None}
     fake_openai.reply_text = "I found six flights. The first leaves at 08:10 for €124. Shall I book it?"
-    llm = OpenAILLM(fake_openai.api_key, model="gpt-4o-mini", base_url=fake_openai.base_url)
+    llm = closing(OpenAILLM(fake_openai.api_key, model="gpt-4o-mini", base_url=fake_openai.base_url))
     session = Session("en", today=TODAY, llm=llm, voices=offline_voices)
     events = [e async for e in session.handle_text(REQUEST)]
     kinds = [e.type for e in events]
@@ -193,9 +193,9 @@ async def test_llm_turn_streams_sentences_through_the_flight_tool(fake_openai, o
 
 
 @pytest.mark.parametrize("fault", ["timeout", "rate_limit_429", "server_error_500", "malformed"])
-async def test_llm_failure_hands_the_turn_to_the_offline_agent(fake_openai, offline_voices, fault):
+async def test_llm_failure_hands_the_turn_to_the_offline_agent(closing, fake_openai, offline_voices, fault):
     fake_openai.fault = fault
-    llm = OpenAILLM(fake_openai.api_key, model="m", base_url=fake_openai.base_url, options=VoiceOptions(timeout_s=1.0))
+    llm = closing(OpenAILLM(fake_openai.api_key, model="m", base_url=fake_openai.base_url, options=VoiceOptions(timeout_s=1.0)))
     session = Session("es", today=TODAY, llm=llm, voices=offline_voices)
     session.agent.timeout_s = 1.0
     events = [e async for e in session.handle_text("de Madrid a Londres mañana")]
@@ -208,8 +208,8 @@ async def test_llm_failure_hands_the_turn_to_the_offline_agent(fake_openai, offl
     assert any(e.type == EventType.AUDIO for e in events)
 
 
-async def test_cartesia_voice_and_its_fallback_to_the_offline_voice(fake_cartesia):
-    cloud = CartesiaTTS(fake_cartesia.api_key, base_url=fake_cartesia.url, options=VoiceOptions(timeout_s=1.0))
+async def test_cartesia_voice_and_its_fallback_to_the_offline_voice(closing, fake_cartesia):
+    cloud = closing(CartesiaTTS(fake_cartesia.api_key, base_url=fake_cartesia.url, options=VoiceOptions(timeout_s=1.0)))
     session = Session("en", today=TODAY, llm=None, voices=Voices(cloud, EspeakTTS()))
     healthy = [e async for e in session.handle_text("hello")]
     assert {e.provider for e in healthy if e.type == EventType.AUDIO} == {"cartesia"}
