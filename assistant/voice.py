@@ -144,15 +144,11 @@ class VoiceChannel:
         origin = self._speech_ended_at if self._speech_ended_at is not None and self._speech_ended_at <= now else now
         self._speech_ended_at = None
         stages = {"stt_final": round((now - origin) * 1000, 1)}
-        previous = self._turn_task
-        self._turn_task = asyncio.create_task(self._run_turn(text, origin, stages, previous))
+        events = self.session.handle_voice(text, origin=origin, stages_ms=stages)
+        self._turn_task = asyncio.create_task(self._after(self._turn_task, events, origin))
 
     # -- turns and output --------------------------------------------------------------------------
 
-    async def _run_turn(self, text: str, origin: float, stages: dict, previous: asyncio.Task | None) -> None:
-        if previous is not None and not previous.done():
-            await asyncio.gather(previous, return_exceptions=True)
-        await self._pump(self.session.handle_voice(text, origin=origin, stages_ms=stages), origin)
 
     async def _pump(self, events, origin: float) -> None:
         """Move a turn's events to the outbox in order, its audio cut into frames at the output rate."""
@@ -230,15 +226,18 @@ class VoiceChannel:
             await asyncio.gather(task, return_exceptions=True)
 
     async def set_interruptions(self, enabled: bool) -> None:
-        """Switch barge-in on or off, and say so in the session's language."""
+        """Switch barge-in on or off, and say so in the session's language once the current answer is done."""
         self.session.interruptions = bool(enabled)
-        self._note(StateChange, state="interruptions_on" if enabled else "interruptions_off",
-                   detail=phrase(self.session.language, "interruptions_on" if enabled else "interruptions_off"))
-        await self._cancel_turn()
-        self._turn_task = asyncio.create_task(self._speak_phrase("interruptions_on" if enabled else "interruptions_off"))
+        key = "interruptions_on" if enabled else "interruptions_off"
+        self._note(StateChange, state=key, detail=phrase(self.session.language, key))
+        previous = self._turn_task
+        self._turn_task = asyncio.create_task(self._after(previous, self.session.speak(key)))
 
-    async def _speak_phrase(self, key: str) -> None:
-        await self._pump(self.session.speak(key), self.clock())
+    async def _after(self, previous: asyncio.Task | None, events, origin: float | None = None) -> None:
+        """Run a turn's events once the turn before it (if any) has finished."""
+        if previous is not None and not previous.done():
+            await asyncio.gather(previous, return_exceptions=True)
+        await self._pump(events, self.clock() if origin is None else origin)
 
     def _queue_frame(self, turn: int, samples: np.ndarray) -> None:
         self._queued_frames += 1

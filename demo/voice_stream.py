@@ -75,6 +75,9 @@ class ConsoleStreamHandler(AsyncStreamHandler):
     def shutdown(self) -> None:
         channel, self.voice = self.voice, None
         if channel is not None:
-            asyncio.get_event_loop().create_task(channel.close())
+            try:
+                asyncio.get_running_loop().create_task(channel.close())
+            except RuntimeError:   # called outside the event loop: nothing is running to close
+                log.debug("stream shut down outside the event loop")
         if self.conversation is not None and self.conversation.channel is channel:
             self.conversation.channel = None

@@ -254,3 +254,18 @@ async def test_an_idle_stream_sends_keep_alives(fake_deepgram, offline_voices, m
     await asyncio.sleep(0.8)
     await channel.close()
     assert fake_deepgram.keepalives >= 2 and fake_deepgram.connections == 1
+
+
+async def test_toggling_interruptions_is_said_in_the_session_language(offline_voices):
+    session = Session("es", today=TODAY, llm=None, voices=offline_voices)
+    channel = VoiceChannel(session, None)
+    await channel.set_interruptions(False)
+    items = []
+    while (item := await channel.next_output(0.3)) is not None:
+        items.append(item)
+    assert session.interruptions is False
+    state = events_of(items, EventType.STATE)[0]
+    reply = events_of(items, EventType.PRE_SPEECH_TEXT)[0]
+    assert state.state == "interruptions_off" and reply.speech_text == state.detail
+    assert "interrupciones están desactivadas" in reply.speech_text
+    assert frame_positions(items) and min(frame_positions(items)) > items.index(reply)
