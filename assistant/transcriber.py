@@ -110,10 +110,18 @@ class LiveTranscriber:
                     self._last_sent = time.monotonic()
 
     async def _flush_pending(self) -> None:
-        while self._pending_audio and self._stream is not None:
+        """Send the audio kept while disconnected; stop (keeping the rest) if the stream fails again."""
+        while self._pending_audio and self.connected and self._stream is not None:
             chunk = self._pending_audio.popleft()
             self._pending_bytes -= len(chunk)
-            await self.send(chunk)
+            try:
+                await self._stream.send(chunk)
+            except ProviderError as exc:
+                log.info("STT send failed while catching up: %s", exc)
+                self._pending_audio.appendleft(chunk)
+                self._pending_bytes += len(chunk)
+                self._connected.clear()
+                return
 
     async def send(self, pcm16: bytes) -> None:
         """Send audio; while disconnected the most recent seconds are kept and sent after reconnecting."""
