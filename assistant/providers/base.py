@@ -6,7 +6,7 @@ the flight tiers) at its own edge, so no vendor exception reaches the engine.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import AsyncIterator
 
 import numpy as np
@@ -15,7 +15,7 @@ from flight_search.providers.base import ErrorKind, ProviderError
 from languages import TtsRoute
 
 __all__ = [
-    "AudioChunk", "ErrorKind", "LanguageModel", "LlmDelta", "ProviderError", "SpeechToText",
+    "AudioChunk", "ErrorKind", "LanguageModel", "LazySdkClient", "LlmDelta", "ProviderError", "SpeechToText",
     "SttStream", "TextToSpeech", "ToolRequest", "Transcript", "VoiceOptions",
 ]
 
@@ -123,10 +123,13 @@ class TextToSpeech(ABC):
         """Speak `text` with the route's language and voice, streaming chunks."""
 
 
-@dataclass
-class ServedBy:
-    """Which provider served a stage, and why a fallback was used (for badges and events)."""
+class LazySdkClient:
+    """An adapter whose SDK client is made on first use and closed by `aclose` (the client is bound
+    to the event loop that first used it)."""
 
-    provider: str
-    fallback_reason: str = ""
-    errors: list[str] = field(default_factory=list)
+    _client = None
+
+    async def aclose(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            await client.close()

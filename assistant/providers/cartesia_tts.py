@@ -8,14 +8,14 @@ import numpy as np
 
 from languages import TtsRoute
 
-from .base import AudioChunk, ErrorKind, ProviderError, TextToSpeech, VoiceOptions
+from .base import AudioChunk, ErrorKind, LazySdkClient, ProviderError, TextToSpeech, VoiceOptions
 from .errors import env_key, provider_error
 
 ENV_KEY = "CARTESIA_API_KEY"
 BASE_URL_ENV = "CARTESIA_BASE_URL"   # tests point the SDK at a local fake server
 
 
-class CartesiaTTS(TextToSpeech):
+class CartesiaTTS(LazySdkClient, TextToSpeech):
     """Streams `pcm_s16le` at `sample_rate`. Each chunk must arrive within the options' timeout."""
 
     name = "cartesia"
@@ -35,12 +35,6 @@ class CartesiaTTS(TextToSpeech):
     def from_env(cls, sample_rate: int, timeout_s: float) -> "CartesiaTTS | None":
         key = env_key(ENV_KEY)
         return cls(key, sample_rate=sample_rate, options=VoiceOptions(timeout_s=timeout_s)) if key else None
-
-    async def aclose(self) -> None:
-        """Close the SDK client (it is bound to the event loop that first used it)."""
-        client, self._client = self._client, None
-        if client is not None:
-            await client.close()
 
     def client(self):
         if self._client is None:

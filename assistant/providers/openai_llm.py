@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 from typing import AsyncIterator
 
-from .base import ErrorKind, LanguageModel, LlmDelta, ProviderError, ToolRequest, VoiceOptions
+from .base import ErrorKind, LanguageModel, LazySdkClient, LlmDelta, ProviderError, ToolRequest, VoiceOptions
 from .errors import env_key, provider_error
 
 ENV_KEY = "OPENAI_API_KEY"
 BASE_URL_ENV = "OPENAI_BASE_URL"   # the SDK's own variable; tests point it at a local fake server
 
 
-class OpenAILLM(LanguageModel):
+class OpenAILLM(LazySdkClient, LanguageModel):
     """Streams a reply; tool calls are assembled from their deltas and yielded whole."""
 
     name = "openai"
@@ -31,12 +31,6 @@ class OpenAILLM(LanguageModel):
     def from_env(cls, model: str, temperature: float, timeout_s: float) -> "OpenAILLM | None":
         key = env_key(ENV_KEY)
         return cls(key, model=model, temperature=temperature, options=VoiceOptions(timeout_s=timeout_s)) if key else None
-
-    async def aclose(self) -> None:
-        """Close the SDK client (it is bound to the event loop that first used it)."""
-        client, self._client = self._client, None
-        if client is not None:
-            await client.close()
 
     def client(self):
         if self._client is None:

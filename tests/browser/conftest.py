@@ -45,15 +45,20 @@ def start_app(extra_env: dict[str, str] | None = None, timeout_s: float = 60.0):
     raise RuntimeError("app did not answer within the timeout")
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    process, url = start_app()
-    yield url
+def stop_app(process: subprocess.Popen) -> None:
+    """Stop an app started by `start_app` (kill it if it does not stop within 10 s)."""
     process.terminate()
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    process, url = start_app()
+    yield url
+    stop_app(process)
 
 
 @pytest.fixture(scope="session")

@@ -3,13 +3,12 @@ the app streams it to a fake Deepgram server started by this test, and the page 
 the reply."""
 from __future__ import annotations
 
-import subprocess
 import pytest
 
 from tests.fakes.deepgram import FakeDeepgram
 from tests.speech_audio import speech_wav
 
-from .conftest import CHROMIUM, CHROMIUM_FLAGS, start_app
+from .conftest import CHROMIUM, CHROMIUM_FLAGS, start_app, stop_app
 
 pytestmark = pytest.mark.browser
 REQUEST = "from Madrid to London tomorrow"
@@ -27,11 +26,7 @@ def deepgram():
 def voice_app(deepgram):
     process, url = start_app({"DEEPGRAM_API_KEY": deepgram.api_key, "DEEPGRAM_BASE_URL": deepgram.url})
     yield url
-    process.terminate()
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    stop_app(process)
 
 
 @pytest.fixture(scope="module")
