@@ -72,7 +72,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from .server import BackgroundServer, DeliberateDrop
+from .server import BackgroundServer, DeliberateDrop, FaultKnobs
 
 HANG_SECONDS = 3600.0
 SAMPLE_RATES = (8000, 16000, 22050, 24000, 44100, 48000)
@@ -104,7 +104,7 @@ class _Invalid(Exception):
         self.message, self.code = message, code
 
 
-class FakeCartesia(BackgroundServer):
+class FakeCartesia(FaultKnobs, BackgroundServer):
     """Cartesia's `/tts/sse` and `/tts/bytes` on http://127.0.0.1:<free port>."""
 
     name = "cartesia"
@@ -132,9 +132,6 @@ class FakeCartesia(BackgroundServer):
         self.headers: list[dict[str, str]] = []
         self.paths: list[str] = []
 
-    def take_fault(self) -> str | None:
-        fault = self.next_faults.pop(0) if self.next_faults else self.fault
-        return None if fault == "ok" else fault
 
     def expected_samples(self, transcript: str, sample_rate: int) -> int:
         """How many samples the fake synthesises for `transcript`."""

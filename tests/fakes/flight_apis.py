@@ -40,7 +40,7 @@ from flight_search.providers.simulated import (
     search_response,
 )
 
-from .server import BackgroundServer
+from .server import BackgroundServer, FaultKnobs
 
 
 def closed_port_url() -> str:
@@ -60,7 +60,7 @@ def _reply(sim: SimResponse) -> Response:
     return Response(sim.content, status_code=sim.status, headers=sim.headers)
 
 
-class FakeApiServer(BackgroundServer):
+class FakeApiServer(FaultKnobs, BackgroundServer):
     """One fake API ("amadeus" or "duffel") on http://127.0.0.1:<free port>.
 
     Lifecycle (`start`/`stop`, context manager, `url`) comes from `tests.fakes.server.BackgroundServer`.
@@ -96,10 +96,6 @@ class FakeApiServer(BackgroundServer):
         """Invalidate every issued Amadeus token (the next search gets a 401)."""
         self.valid_tokens.clear()
 
-    def take_fault(self) -> str | None:
-        """The fault for this request: a queued one-shot fault first, else the sticky one."""
-        fault = self.next_faults.pop(0) if self.next_faults else self.fault
-        return None if fault == "ok" else fault
 
     # --- handlers ------------------------------------------------------------------------
     def _error(self, status: int, credential: str, message: str | None = None) -> Response:

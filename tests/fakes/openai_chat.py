@@ -61,7 +61,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from .server import BackgroundServer, DeliberateDrop
+from .server import BackgroundServer, DeliberateDrop, FaultKnobs
 
 HANG_SECONDS = 3600.0
 
@@ -93,7 +93,7 @@ def argument_pieces(arguments: str, size: int = 6) -> list[str]:
     return [arguments[i:i + size] for i in range(0, len(arguments), size)] or [""]
 
 
-class FakeOpenAIChat(BackgroundServer):
+class FakeOpenAIChat(FaultKnobs, BackgroundServer):
     """OpenAI's `/v1/chat/completions` on http://127.0.0.1:<free port>."""
 
     name = "openai"
@@ -124,9 +124,6 @@ class FakeOpenAIChat(BackgroundServer):
         self.requests: list[Any] = []
         self.headers: list[dict[str, str]] = []
 
-    def take_fault(self) -> str | None:
-        fault = self.next_faults.pop(0) if self.next_faults else self.fault
-        return None if fault == "ok" else fault
 
     def answer_for(self, body: dict[str, Any]) -> str | list[ToolCall]:
         """What the scripted model says to this request: a text, or tool calls."""

@@ -42,6 +42,19 @@ def _install_drop_filter() -> None:
         logger.addFilter(_DropFilter())
 
 
+class FaultKnobs:
+    """The fault knobs every fake shares: `fault` (sticky) and `next_faults` (one-shot, used first);
+    "ok" means no fault. Subclasses set both in their `reset()`."""
+
+    fault: str | None = None
+    next_faults: list[str]
+
+    def take_fault(self) -> str | None:
+        """The fault for this request: a queued one-shot fault first, else the sticky one."""
+        fault = self.next_faults.pop(0) if self.next_faults else self.fault
+        return None if fault == "ok" else fault
+
+
 class BackgroundServer:
     """Serves `self.app` on http://127.0.0.1:<free port> from a daemon thread."""
 
