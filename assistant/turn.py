@@ -120,24 +120,24 @@ class Turn:
         voice = self.voice
         assert voice is not None
         reported = ""
+
+        def report_fallback() -> None:   # once per reason, before the audio the fallback voice made
+            nonlocal reported
+            if voice.fallback_reason and voice.fallback_reason != reported:
+                reported = voice.fallback_reason
+                self.emit(ProviderFallback, stage="voice", failed=voice.route.provider, used=voice.provider,
+                          reason=voice.fallback_reason)
+
         while (sentence := await self._sentences.get()) is not None:
             index, self._sentence_count = self._sentence_count, self._sentence_count + 1
             async for chunk in voice.speak(sentence):
-                if voice.fallback_reason and voice.fallback_reason != reported:
-                    reported = voice.fallback_reason
-                    self._report_voice_fallback(voice)
+                report_fallback()
                 self.mark("tts_first_byte")
                 self.emit(Audio, sample_rate=chunk.sample_rate, samples=chunk.samples, sentence=index,
                           provider=voice.provider)
                 self.mark("first_audio")
-            if voice.fallback_reason and voice.fallback_reason != reported:
-                reported = voice.fallback_reason
-                self._report_voice_fallback(voice)
+            report_fallback()
         self.providers["voice"] = voice.provider + (" (fallback)" if voice.fallback_reason else "")
-
-    def _report_voice_fallback(self, voice: "ReplyVoice") -> None:
-        self.emit(ProviderFallback, stage="voice", failed=voice.route.provider, used=voice.provider,
-                  reason=voice.fallback_reason)
 
     async def cancel_voice(self) -> None:
         """Stop speaking (the turn was interrupted or failed)."""
