@@ -32,7 +32,8 @@ def config_copy(tmp_path, monkeypatch):
 
 PROVIDER_VARIABLES = ("DEEPGRAM_API_KEY", "OPENAI_API_KEY", "CARTESIA_API_KEY", "AMADEUS_CLIENT_ID",
                       "AMADEUS_CLIENT_SECRET", "DUFFEL_ACCESS_TOKEN", "DEEPGRAM_BASE_URL", "OPENAI_BASE_URL",
-                      "CARTESIA_BASE_URL", "AMADEUS_BASE_URL", "DUFFEL_BASE_URL")
+                      "CARTESIA_BASE_URL", "AMADEUS_BASE_URL", "DUFFEL_BASE_URL", "LIVEKIT_URL",
+                      "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "APP_ENV")
 
 
 @pytest.fixture(autouse=True)
