@@ -47,4 +47,14 @@ def written_duration(minutes: int, code: str) -> str:
         parts.append(format_unit(hours, "duration-hour", length="short", locale=locale))
     if rest or not hours:
         parts.append(format_unit(rest, "duration-minute", length="short", locale=locale))
-    return format_list(parts, style="unit-narrow", locale=locale)
+    return _joined_units(parts, locale)
+
+
+def _joined_units(parts: list[str], locale: str) -> str:
+    # Some CLDR locales (bg, th) lack the narrow unit list patterns: babel raises KeyError for them.
+    for style in ("unit-narrow", "unit-short", "unit", "standard"):
+        try:
+            return format_list(parts, style=style, locale=locale)
+        except KeyError:
+            continue
+    return " ".join(parts)

@@ -10,6 +10,7 @@ from flight_search import FlightQuery, SearchOutcome, chat_markdown, search_flig
 from flight_search.formatting import SPEECH_FORBIDDEN
 from languages.spoken import (spoken_date, spoken_duration, spoken_flight_number, spoken_number,
                               spoken_price, spoken_time)
+from languages import all_languages
 from languages.written import written_date, written_duration, written_price, written_time
 
 from ..conftest import TODAY
@@ -87,3 +88,10 @@ def test_written_formats_follow_the_locale():
     assert written_time(dt.time(14, 30), "es") == "14:30"
     assert written_date(dt.date(2026, 11, 22), "es") == "dom, 22 nov"
     assert written_duration(135, "en") == "2 hr 15 min"
+
+
+@pytest.mark.parametrize("code", [language.code for language in all_languages()])
+def test_every_language_writes_hours_and_minutes(code):
+    # bg and th have no narrow unit list pattern in CLDR; the duration must still be written
+    text = written_duration(135, code)
+    assert "2" in text and "15" in text
