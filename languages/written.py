@@ -51,10 +51,13 @@ def written_duration(minutes: int, code: str) -> str:
 
 
 def _joined_units(parts: list[str], locale: str) -> str:
-    # Some CLDR locales (bg, th) lack the narrow unit list patterns: babel raises KeyError for them.
+    # Some CLDR locales lack the narrow unit list patterns (bg, th: babel raises KeyError) or
+    # repeat a part through them (ar: "2 س و15 د و15 د"): try the next style.
     for style in ("unit-narrow", "unit-short", "unit", "standard"):
         try:
-            return format_list(parts, style=style, locale=locale)
+            joined = format_list(parts, style=style, locale=locale)
         except KeyError:
             continue
+        if all(joined.count(part) == 1 for part in parts):
+            return joined
     return " ".join(parts)

@@ -92,6 +92,6 @@ def test_written_formats_follow_the_locale():
 
 @pytest.mark.parametrize("code", [language.code for language in all_languages()])
 def test_every_language_writes_hours_and_minutes(code):
-    # bg and th have no narrow unit list pattern in CLDR; the duration must still be written
+    # bg and th have no narrow unit list pattern in CLDR, ar's repeats the last part
     text = written_duration(135, code)
-    assert "2" in text and "15" in text
+    assert text.count("15") == 1 and ("2" in text or code == "he")   # Hebrew writes "two hours" as a word
