@@ -27,6 +27,8 @@ class ReplyVoice:
     fallback_reason: str = ""
 
     def __post_init__(self) -> None:
+        if self.offline is not None and not self.offline.speaks(self.route):
+            self.offline = None   # e.g. Tagalog: Cartesia speaks it, espeak-ng does not (text only offline)
         use_cloud = self.cloud is not None and self.route.provider == "cartesia"
         self._current = self.cloud if use_cloud else self.offline
         self.provider = self._current.name if self._current else "none"

@@ -6,7 +6,9 @@ digits are kept (the route card says so, see `spoken_numbers_supported`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+import cyrtranslit
 from babel.dates import format_date
 from babel.lists import format_list
 from babel.numbers import format_decimal, get_currency_name
@@ -34,11 +36,19 @@ def spoken_number(value: int, code: str, *, ordinal: bool = False) -> str:
     spec = _spec(code)
     if spoken_numbers_supported(code):
         try:
-            return num2words(value, lang=spec.num2words, to="ordinal" if ordinal else "cardinal")
+            words = num2words(value, lang=spec.num2words, to="ordinal" if ordinal else "cardinal")
+            return _in_own_script(words, spec)
         except (NotImplementedError, KeyError, ValueError, TypeError, AttributeError):
             if ordinal:
                 return spoken_number(value, code)
     return str(value)
+
+
+def _in_own_script(words: str, spec: LanguageSpec) -> str:
+    # num2words writes Serbian in Latin letters; a Cyrillic reply must not switch script mid-sentence.
+    if spec.script == "Cyrillic" and spec.code in cyrtranslit.supported() and re.search("[a-z]", words):
+        return cyrtranslit.to_cyrillic(words, spec.code)
+    return words
 
 
 def _currency_word(currency: str, amount: int, spec: LanguageSpec) -> str:
@@ -84,7 +94,9 @@ def spoken_time(value: dt.time, code: str) -> str:
 def spoken_date(value: dt.date, code: str) -> str:
     """A date as said aloud: "November twenty-second" / "22 de noviembre" (day in words)."""
     spec = _spec(code)
-    month = format_date(value, "MMMM", locale=spec.locale)
+    # Some locales write the month as a number ("11月", "tháng 11"): say that number too.
+    month = re.sub(r"\d+", lambda m: spoken_number(int(m.group()), code),
+                   format_date(value, "MMMM", locale=spec.locale))
     day = spoken_number(value.day, code, ordinal=spec.spoken_date.day == "ordinal")
     return spec.spoken_date.pattern.format(day=day, month=month)
 

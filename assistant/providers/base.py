@@ -122,6 +122,10 @@ class TextToSpeech(ABC):
     def synthesize(self, text: str, route: TtsRoute) -> AsyncIterator[AudioChunk]:
         """Speak `text` with the route's language and voice, streaming chunks."""
 
+    def speaks(self, route: TtsRoute) -> bool:
+        """Whether this voice has a voice for the route's language (asked before a reply starts)."""
+        return True
+
 
 class LazySdkClient:
     """An adapter whose SDK client is made on first use and closed by `aclose` (the client is bound

@@ -91,6 +91,9 @@ class EspeakTTS(TextToSpeech):
 
     name = "espeak"
 
+    def speaks(self, route: TtsRoute) -> bool:
+        return bool(route.offline_voice)   # languages.yaml names no espeak-ng voice where it has none
+
     async def synthesize(self, text: str, route: TtsRoute) -> AsyncIterator[AudioChunk]:
         voice = route.offline_voice or route.language
         try:
