@@ -95,3 +95,14 @@ def test_every_language_writes_hours_and_minutes(code):
     # bg and th have no narrow unit list pattern in CLDR, ar's repeats the last part
     text = written_duration(135, code)
     assert text.count("15") == 1 and ("2" in text or code == "he")   # Hebrew writes "two hours" as a word
+
+
+@pytest.mark.parametrize("code, expected", [("ja", "十一月二十三日"), ("ko", "십일월 이십삼일"),
+                                            ("vi", "ngày hai mươi ba tháng mười một")])
+def test_a_month_written_as_a_number_is_said_in_words(code, expected):
+    assert spoken_date(dt.date(2026, 11, 23), code) == expected
+
+
+def test_serbian_numbers_are_said_in_cyrillic():
+    assert spoken_number(139, "sr") == "сто тридесет девет"
+    assert spoken_date(dt.date(2026, 11, 23), "sr") == "двадесет три новембар"

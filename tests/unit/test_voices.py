@@ -191,3 +191,11 @@ async def test_an_offline_failure_mid_sentence_keeps_what_was_said():
     assert await speak(voice, "Hello.") == [OFFLINE_MARK]
     assert voice.provider == "none"
     assert await speak(voice, "More.") == []
+
+
+def test_a_language_without_an_offline_voice_is_text_only_offline():
+    from assistant.providers.espeak_tts import EspeakTTS
+
+    voice = Voices(None, EspeakTTS()).for_reply("tl")   # Cartesia speaks Tagalog, espeak-ng does not
+    assert voice.provider == "none" and voice.offline is None
+    assert Voices(None, EspeakTTS()).for_reply("es").provider == "espeak"
