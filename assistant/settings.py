@@ -87,6 +87,8 @@ def validate_all() -> None:
     from flight_search.chain import chain_config
     from flight_search.scenarios import scenarios_file
 
+    from .qa_checks import qa_settings
+
     app_settings()
     environment_presets()
     voice_settings()
@@ -94,6 +96,7 @@ def validate_all() -> None:
     airlines_file()
     chain_config()
     scenarios_file()
+    qa_settings()
 
 
 def clear_caches() -> None:
@@ -103,6 +106,9 @@ def clear_caches() -> None:
     from flight_search.chain import chain_config
     from flight_search.scenarios import scenarios_file
 
-    for cached in (app_settings, environment_presets, voice_settings, airlines_file, _table, chain_config, scenarios_file):
+    from . import qa_checks
+
+    for cached in (app_settings, environment_presets, voice_settings, airlines_file, _table, chain_config, scenarios_file,
+                   qa_checks.qa_settings, qa_checks._airline_names, qa_checks._raw_codes):
         cached.cache_clear()
     languages.clear_caches()

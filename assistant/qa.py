@@ -1,0 +1,190 @@
+"""The language QA matrix: every language's QA utterances through the real engine, checked.
+
+One `LanguageResult` per language, one `CheckResult` per check (`CHECKS`, in column order). The
+engine runs with the providers chosen from the environment (offline defaults without keys), and each
+result says which providers served it. The checks themselves are pure functions in `qa_checks`.
+"""
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import AsyncIterator, Iterable
+
+import numpy as np
+
+from languages import Language, all_languages, get_language
+
+from . import qa_checks
+from .events import Audio, EventType, PreSpeechText, ToolCall, TurnMetrics
+from .session import _DEFAULT, Session
+
+
+class CheckStatus(str, Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    SKIPPED = "skipped"
+
+
+CHECKS = ("route", "greeting_script", "understood", "reply_language", "speech_clean", "tts_audio", "first_audio")
+CHECK_TITLES = {"route": "route valid", "greeting_script": "greeting script", "understood": "utterances understood",
+                "reply_language": "reply language", "speech_clean": "speech text clean",
+                "tts_audio": "TTS audio", "first_audio": "time to first audio"}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    check: str
+    status: CheckStatus
+    reason: str = ""
+
+
+@dataclass
+class UtteranceRun:
+    """One QA utterance through the engine: what was understood, both panes, the voice."""
+
+    utterance: str
+    arguments: dict | None = None
+    chat_markdown: str = ""
+    speech_text: str = ""
+    sample_rate: int = 0
+    samples: np.ndarray | None = field(default=None, repr=False)
+    first_audio_ms: float | None = None
+    providers: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def audio_s(self) -> float:
+        return len(self.samples) / self.sample_rate if self.samples is not None and self.sample_rate else 0.0
+
+
+@dataclass
+class LanguageResult:
+    code: str
+    name: str
+    checks: dict[str, CheckResult]
+    runs: list[UtteranceRun]
+    providers: str
+    elapsed_s: float
+
+    @property
+    def passed(self) -> bool:
+        return all(c.status != CheckStatus.FAIL for c in self.checks.values())
+
+    @property
+    def first_audio_ms(self) -> float | None:
+        times = [r.first_audio_ms for r in self.runs if r.first_audio_ms is not None]
+        return max(times) if times else None
+
+    def row(self) -> dict[str, str]:
+        """One CSV row: status and reason per check, the providers, the slowest time to first audio."""
+        row = {"code": self.code, "language": self.name, "passed": "yes" if self.passed else "no",
+               "providers": self.providers}
+        for name in CHECKS:
+            row[name] = self.checks[name].status.value
+            row[f"{name}_reason"] = self.checks[name].reason
+        row["first_audio_ms"] = "" if self.first_audio_ms is None else f"{self.first_audio_ms:.0f}"
+        return row
+
+
+def resolve_languages(selection: str | Iterable[str]) -> list[str]:
+    """'all', 'es,fr' or a list of codes/names -> registry codes, in registry order. Raises ValueError
+    naming every code it does not know."""
+    known = [language.code for language in all_languages()]
+    if isinstance(selection, str):
+        if selection.strip().lower() in ("all", "*", ""):
+            return known
+        selection = selection.split(",")
+    wanted, unknown = set(), []
+    for item in (s.strip() for s in selection):
+        if not item:
+            continue
+        language = get_language(item)
+        if language is None:
+            unknown.append(item)
+        else:
+            wanted.add(language.code)
+    if unknown:
+        raise ValueError(f"unknown language code(s): {', '.join(unknown)}")
+    return [code for code in known if code in wanted]
+
+
+async def run_utterance(language: str, utterance: str, *, today: dt.date | None = None,
+                        llm=_DEFAULT, voices=_DEFAULT) -> UtteranceRun:
+    """One utterance in a fresh session (so earlier utterances cannot fill in its slots)."""
+    session = Session(language, today=today, llm=llm, voices=voices)
+    run, chunks, started = UtteranceRun(utterance), [], time.perf_counter()
+    async for event in session.handle_text(utterance):
+        if isinstance(event, ToolCall) and run.arguments is None:
+            run.arguments = dict(event.arguments)
+        elif isinstance(event, PreSpeechText) and event.final:
+            run.chat_markdown, run.speech_text = event.chat_markdown, event.speech_text
+        elif isinstance(event, Audio):
+            if run.first_audio_ms is None:
+                run.first_audio_ms = round((time.perf_counter() - started) * 1000, 1)
+            run.sample_rate = event.sample_rate
+            chunks.append(event.samples)
+        elif isinstance(event, TurnMetrics):
+            run.providers = dict(event.providers)
+        elif event.type == EventType.ERROR:
+            run.errors.append(f"{event.stage}: {event.detail or event.message}")
+    if chunks:
+        run.samples = np.concatenate(chunks).astype(np.int16)
+    return run
+
+
+async def check_language(code: str, *, today: dt.date | None = None, llm=_DEFAULT, voices=_DEFAULT,
+                         keep_audio: bool = True) -> LanguageResult:
+    """Run every QA utterance of one language and every check on the results."""
+    language = get_language(code)
+    if language is None:
+        raise ValueError(f"unknown language code: {code}")
+    started = time.perf_counter()
+    runs = [await run_utterance(language.code, text, today=today, llm=llm, voices=voices)
+            for text in language.qa_utterances]
+    checks = {name: CheckResult(name, *_check(name, language, runs)) for name in CHECKS}
+    if not keep_audio:
+        for run in runs:
+            run.samples = None if run.samples is None else run.samples[:0]
+    providers = sorted({f"{stage}={name}" for run in runs for stage, name in run.providers.items()
+                        if stage in ("assistant", "voice", "flight_data")})
+    return LanguageResult(language.code, language.name, checks, runs, "; ".join(providers),
+                          round(time.perf_counter() - started, 2))
+
+
+def _check(name: str, language: Language, runs: list[UtteranceRun]) -> tuple[CheckStatus, str]:
+    verdict = getattr(qa_checks, f"check_{name}")(language, runs)
+    if verdict is None:
+        return CheckStatus.PASS, ""
+    skipped, reason = verdict
+    return (CheckStatus.SKIPPED if skipped else CheckStatus.FAIL), reason
+
+
+async def run_matrix(codes: Iterable[str], **options) -> AsyncIterator[LanguageResult]:
+    """`check_language` for each code in turn, yielding each result as soon as it is ready (progress,
+    cancellation: the caller stops iterating or cancels the task)."""
+    for code in codes:
+        yield await check_language(code, **options)
+        await asyncio.sleep(0)
+
+
+def csv_text(results: Iterable[LanguageResult]) -> str:
+    """The matrix as CSV, one row per language (see `LanguageResult.row`)."""
+    rows = [result.row() for result in results]
+    buffer = io.StringIO()
+    columns = ["code", "language", "passed", "providers"] + [c for n in CHECKS for c in (n, f"{n}_reason")] + ["first_audio_ms"]
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def write_csv(results: Iterable[LanguageResult], path: str | Path) -> Path:
+    path = Path(path)
+    path.write_text(csv_text(results), encoding="utf-8")
+    return path

@@ -1,0 +1,176 @@
+"""The checks of the language QA matrix, as pure functions of a language and its utterance runs.
+
+Each `check_<name>(language, runs)` returns None when the check passes, or `(skipped, reason)`:
+`skipped=True` when it cannot be judged (no voice for the language, the turn failed earlier).
+Thresholds come from `configs/qa.yaml`.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from flight_search.airlines import airlines_file
+from flight_search.formatting import SPEECH_FORBIDDEN
+from languages import Language, load_config, phrase
+from languages.registry import cities_file
+from languages.scripts import dominant_script, is_in_script, script_counts
+from languages.spoken import spoken_numbers_supported
+
+if TYPE_CHECKING:
+    from .qa import UtteranceRun
+
+Verdict = "tuple[bool, str] | None"
+STT_MODELS = ("nova-2", "nova-3")
+_PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
+
+
+class _Rate(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    min: float = Field(gt=0)
+    max: float = Field(gt=0)
+
+
+class QaSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    script_tolerance: float = Field(ge=0, lt=1)
+    letters_per_second: _Rate
+    logographic_letters_per_second: _Rate
+    logographic_scripts: list[str]
+    min_audio_s: float = Field(ge=0)
+    first_audio_budget_ms: float = Field(gt=0)
+
+
+@lru_cache(maxsize=1)
+def qa_settings() -> QaSettings:
+    """The validated `configs/qa.yaml`."""
+    return load_config("qa.yaml", QaSettings)
+
+
+@lru_cache(maxsize=1)
+def _airline_names() -> re.Pattern:
+    names = {name for airline in airlines_file().airlines for name in (airline.name, *airline.aliases) if len(name) > 2}
+    return re.compile("|".join(re.escape(name) for name in sorted(names, key=len, reverse=True)))
+
+
+@lru_cache(maxsize=1)
+def _raw_codes() -> re.Pattern:
+    """City and airport codes ("MAD", "LHR") and flight numbers ("IB 3166") as written in the chat."""
+    places = {code for city in cities_file().cities for code in (city.code, *city.airports)}
+    carriers = {airline.iata for airline in airlines_file().airlines}
+    return re.compile(rf"\b(?:{'|'.join(sorted(places))})\b|\b(?:{'|'.join(sorted(carriers))})\s?\d{{1,4}}\b")
+
+
+def without_airline_names(text: str) -> str:
+    """The text without airline names ("KLM", "Xiamen Airlines"): brand names are not the reply's language."""
+    return _airline_names().sub(" ", text)
+
+
+def _failed_turns(runs: list[UtteranceRun]) -> str | None:
+    broken = [f"'{r.utterance}': {r.errors[0]}" for r in runs if r.errors]
+    return f"turn failed: {broken[0]}" if broken else None
+
+
+def check_route(language: Language, runs: list[UtteranceRun]):
+    """A Deepgram model and language, Spanish never on Nova-3, and some voice (or a stated reason)."""
+    stt = language.stt
+    if stt.get("model") not in STT_MODELS or not stt.get("language"):
+        return False, f"STT route {stt.get('model')}/{stt.get('language')} is not a Deepgram model and language"
+    if language.code == "es" and stt["model"] == "nova-3":
+        return False, "Spanish is routed to nova-3"
+    if language.tts.provider == "none":
+        return False, f"no voice: {language.tts.reason}"
+    return None
+
+
+def check_greeting_script(language: Language, runs: list[UtteranceRun]):
+    greeting = phrase(language.code, "greeting")
+    if not is_in_script(greeting, language.script, qa_settings().script_tolerance):
+        return False, f"greeting is in {dominant_script(greeting)}, expected {language.script}"
+    return None
+
+
+def check_understood(language: Language, runs: list[UtteranceRun]):
+    """Every utterance led to a search with an origin, a different destination and a date."""
+    for run in runs:
+        args = run.arguments
+        if not args:
+            return False, f"no search for '{run.utterance}'"
+        missing = [slot for slot in ("origin", "destination", "date") if not args.get(slot)]
+        if missing:
+            return False, f"'{run.utterance}': no {', '.join(missing)}"
+        if args["origin"] == args["destination"]:
+            return False, f"'{run.utterance}': origin and destination are both {args['origin']}"
+    return None
+
+
+def check_reply_language(language: Language, runs: list[UtteranceRun]):
+    """The reply is in the language's script; an offline reply also uses the language's own phrases."""
+    failed = _failed_turns(runs)
+    if failed:
+        return True, failed
+    tolerance = qa_settings().script_tolerance
+    for run in runs:
+        if not run.chat_markdown:
+            return False, f"no reply to '{run.utterance}'"
+        if not is_in_script(without_airline_names(run.speech_text), language.script, tolerance):
+            return False, f"reply to '{run.utterance}' is mostly {dominant_script(run.speech_text)}"
+        if run.providers.get("assistant", "").startswith("offline") and not _uses_own_phrases(language, run):
+            return False, f"reply to '{run.utterance}' uses none of the language's phrases"
+    return None
+
+
+def _uses_own_phrases(language: Language, run: UtteranceRun) -> bool:
+    pieces = [piece.strip(" ,.:!?") for key in ("results_intro", "results_intro_airline", "no_flights", "ask_date",
+                                                "ask_origin", "ask_destination", "did_not_understand")
+              for piece in _PLACEHOLDER.split(language.phrases[key])]
+    return any(len(piece) >= 3 and piece in run.chat_markdown for piece in pieces)
+
+
+def check_speech_clean(language: Language, runs: list[UtteranceRun]):
+    """No markdown or symbols, no raw codes, no digits where numbers are spoken as words."""
+    failed = _failed_turns(runs)
+    if failed:
+        return True, failed
+    words_for_numbers = spoken_numbers_supported(language.code)
+    for run in runs:
+        text = without_airline_names(run.speech_text)
+        if found := SPEECH_FORBIDDEN.search(text):
+            return False, f"symbol '{found.group()}' in the speech text"
+        if found := _raw_codes().search(text):
+            return False, f"raw code '{found.group()}' in the speech text"
+        if words_for_numbers and (found := re.search(r"\d+", text)):
+            return False, f"digits '{found.group()}' in the speech text"
+    return None
+
+
+def check_tts_audio(language: Language, runs: list[UtteranceRun]):
+    """Some audio for each reply, of a length plausible for its text."""
+    voiced = [run for run in runs if run.providers.get("voice", "none") not in ("none", "text only")]
+    if not voiced:
+        if language.tts.offline_voice is None and language.tts.provider == "cartesia":
+            return True, f"no offline voice speaks {language.name}; Cartesia does, with CARTESIA_API_KEY"
+        return True, "text only in this session"
+    settings = qa_settings()
+    for run in voiced:
+        if run.samples is None or run.audio_s < settings.min_audio_s:
+            return False, f"{run.audio_s:.2f} s of audio for '{run.utterance}'"
+        letters = sum(script_counts(run.speech_text).values()) or len(run.speech_text)
+        logographic = language.script in settings.logographic_scripts
+        rate = settings.logographic_letters_per_second if logographic else settings.letters_per_second
+        per_second = letters / run.audio_s
+        if not rate.min <= per_second <= rate.max:
+            return False, f"{run.audio_s:.1f} s for {letters} letters ({per_second:.1f}/s) for '{run.utterance}'"
+    return None
+
+
+def check_first_audio(language: Language, runs: list[UtteranceRun]):
+    times = [run.first_audio_ms for run in runs if run.first_audio_ms is not None]
+    if not times:
+        return True, "no audio"
+    budget = qa_settings().first_audio_budget_ms
+    if max(times) > budget:
+        return False, f"{max(times):.0f} ms to first audio (budget {budget:.0f} ms)"
+    return None
