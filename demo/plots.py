@@ -45,3 +45,30 @@ def waterfall_figure(rows: list[list], answered_at: float | None, title: str = "
     axes.grid(axis="x", alpha=0.3)
     axes.spines[["top", "right"]].set_visible(False)
     return figure
+
+
+QA_COLOURS = {"pass": "#16a34a", "fail": "#dc2626", "skipped": "#d1d5db"}
+
+
+def qa_heatmap_figure(results, checks: tuple[str, ...], titles: dict[str, str]) -> Figure:
+    """Languages (rows) x checks (columns), each cell coloured pass / fail / skipped."""
+    from matplotlib.colors import ListedColormap
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
+
+    order = list(QA_COLOURS)
+    grid = [[order.index(result.checks[name].status.value) for name in checks] for result in results]
+    figure = Figure(figsize=(8, 1.6 + 0.24 * max(len(results), 1)), dpi=100, layout="constrained")
+    axes = figure.add_subplot()
+    if grid:
+        axes.imshow(grid, cmap=ListedColormap(list(QA_COLOURS.values())), vmin=0, vmax=len(order) - 1, aspect="auto")
+    axes.set_xticks(range(len(checks)), [titles[name] for name in checks], rotation=30, ha="left", fontsize=9)
+    axes.xaxis.tick_top()
+    axes.set_yticks(range(len(results)), [f"{r.code} {r.name}" for r in results], fontsize=8)
+    axes.set_xticks([x - 0.5 for x in range(1, len(checks))], minor=True)
+    axes.set_yticks([y - 0.5 for y in range(1, len(results))], minor=True)
+    axes.grid(which="minor", color="white", linewidth=1.5)
+    axes.tick_params(which="minor", length=0)
+    figure.legend(handles=[Patch(color=colour, label=label) for label, colour in QA_COLOURS.items()],
+                  loc="outside lower center", ncols=3, frameon=False, fontsize=9)
+    return figure

@@ -12,7 +12,7 @@ from .event_log import DEFAULT_KINDS, LOG_KINDS, log_html
 from .render import language_choices, route_card, status_html, voice_note
 from .rtc import rtc_configuration
 from .sessions import STORAGE_KEY, browser_secret
-from .tabs import airline_aliases, fallback_simulation
+from .tabs import airline_aliases, fallback_simulation, language_qa, livekit_panel
 from .voice_stream import ConsoleStreamHandler
 
 CSS = """
@@ -76,8 +76,10 @@ def build_demo() -> gr.Blocks:
                 kinds = gr.CheckboxGroup(LOG_KINDS, value=DEFAULT_KINDS, label="Show", elem_id="event_filter")
                 gr.Markdown("**Event log** (newest first)")
                 event_log = gr.HTML(log_html([]), elem_id="event_log")
+        language_qa.build_tab()
         airline_aliases.build_tab()
         fallback_simulation.build_tab()
+        livekit_panel.build_tab(visitor, language_box, environment, interruptions)
 
         demo.load(handlers.load_visitor, [browser_copy, language_box, environment, interruptions, kinds],
                   [visitor, chat, language_box, card, status, event_log, browser_copy])
