@@ -62,3 +62,21 @@ def fake_cartesia(_running_cartesia: FakeCartesia) -> Iterator[FakeCartesia]:
     _running_cartesia.reset()
     yield _running_cartesia
     _running_cartesia.reset()
+
+
+# --- LiveKit (tests.fakes.livekit.FakeLiveKit: Twirp RoomService / AgentDispatchService) ------
+from tests.fakes.livekit import FakeLiveKit
+
+
+@pytest.fixture(scope="session")
+def _running_livekit() -> Iterator[FakeLiveKit]:
+    with FakeLiveKit() as server:
+        yield server
+
+
+@pytest.fixture
+def fake_livekit(_running_livekit: FakeLiveKit) -> Iterator[FakeLiveKit]:
+    """The fake LiveKit Twirp API, with every knob, room, dispatch and recording reset."""
+    _running_livekit.reset()
+    yield _running_livekit
+    _running_livekit.reset()

@@ -36,13 +36,15 @@ def duffel_server(_running_duffel: FakeApiServer) -> Iterator[FakeApiServer]:
     _running_duffel.reset()
 
 
-# The voice-provider fakes (Deepgram, OpenAI chat, Cartesia): see tests/fakes/fixtures.py.
+# The voice-provider fakes (Deepgram, OpenAI chat, Cartesia) and LiveKit's Twirp API: see tests/fakes/fixtures.py.
 from tests.fakes.fixtures import (  # noqa: F401
     _running_cartesia,
     _running_deepgram,
+    _running_livekit,
     _running_openai,
     fake_cartesia,
     fake_deepgram,
+    fake_livekit,
     fake_openai,
 )
 
