@@ -87,6 +87,7 @@ def validate_all() -> None:
     from flight_search.chain import chain_config
     from flight_search.scenarios import scenarios_file
 
+    from .livekit_rooms import livekit_settings
     from .qa_checks import qa_settings
 
     app_settings()
@@ -97,6 +98,7 @@ def validate_all() -> None:
     chain_config()
     scenarios_file()
     qa_settings()
+    livekit_settings()
 
 
 def clear_caches() -> None:
@@ -106,9 +108,9 @@ def clear_caches() -> None:
     from flight_search.chain import chain_config
     from flight_search.scenarios import scenarios_file
 
-    from . import qa_checks
+    from . import livekit_rooms, qa_checks
 
     for cached in (app_settings, environment_presets, voice_settings, airlines_file, _table, chain_config, scenarios_file,
-                   qa_checks.qa_settings, qa_checks._airline_names, qa_checks._raw_codes):
+                   qa_checks.qa_settings, qa_checks._airline_names, qa_checks._raw_codes, livekit_rooms.livekit_settings):
         cached.cache_clear()
     languages.clear_caches()

@@ -20,7 +20,7 @@ def provider_error(exc: BaseException, provider: str, secrets: Iterable[str] = (
     """A ProviderError for an exception raised by an SDK, a websocket, a timeout or a parser.
 
     Works by duck typing so the SDKs stay optional imports: Stainless clients (OpenAI, Cartesia)
-    and Deepgram's `ApiError` carry `status_code`; connection errors are recognised by class name.
+    and Deepgram's `ApiError` carry `status_code`, aiohttp and LiveKit errors `status`; connection errors are recognised by class name.
     """
     if isinstance(exc, ProviderError):
         return exc
@@ -29,6 +29,8 @@ def provider_error(exc: BaseException, provider: str, secrets: Iterable[str] = (
     status = getattr(exc, "status_code", None)
     if status is None:
         status = getattr(getattr(exc, "response", None), "status_code", None)
+    if status is None and isinstance(getattr(exc, "status", None), int):   # aiohttp / LiveKit's ServerError
+        status = exc.status
     if isinstance(exc, (TimeoutError, asyncio.TimeoutError)) or "APITimeoutError" in names:
         kind, text = ErrorKind.TIMEOUT, f"no answer in time ({name})"
     elif isinstance(status, int) and status >= 300:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import PROVIDER_VARIABLES
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -26,8 +28,9 @@ def free_port() -> int:
 def start_app(extra_env: dict[str, str] | None = None, timeout_s: float = 60.0):
     """Start `python app.py` on a free port and wait for HTTP 200; returns (process, url)."""
     port = free_port()
-    env = {**os.environ, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False",
-           **(extra_env or {})}
+    # Provider keys from the developer's shell stay out: the app is offline unless a test passes keys.
+    inherited = {k: v for k, v in os.environ.items() if k not in PROVIDER_VARIABLES}
+    env = {**inherited, "GRADIO_SERVER_PORT": str(port), "GRADIO_ANALYTICS_ENABLED": "False", **(extra_env or {})}
     log = open(ROOT / f".pytest_cache/app-{port}.log", "w") if (ROOT / ".pytest_cache").is_dir() else subprocess.DEVNULL
     process = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
