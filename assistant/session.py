@@ -16,6 +16,7 @@ from languages import get_language, phrase
 from .agents import LlmAgent, OfflineAgent
 from .events import ErrorEvent, Event, Notice, PreSpeechText, Thinking, TurnMetrics, UserTranscript
 from .providers.base import LanguageModel
+from .recording import ConversationRecorder
 from .settings import app_settings, environment_presets, voice_settings
 from .text_input import clean_text
 from .turn import Reply, Turn
@@ -59,6 +60,7 @@ class Session:
         self._seq = 0
         self._today = today
         self._lock = asyncio.Lock()
+        self.recorder: ConversationRecorder | None = None   # set by whoever wants the conversation recorded
 
     def today(self) -> dt.date:
         return self._today or dt.date.today()
@@ -67,6 +69,8 @@ class Session:
         self._seq += 1
         event = event_type(session_id=self.id, seq=self._seq, **fields)
         self.events.append(event)
+        if self.recorder is not None:
+            self.recorder.add_event(event)
         return event
 
     def note(self, event_type: type[Event], **fields) -> Event:

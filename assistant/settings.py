@@ -50,6 +50,7 @@ class VoiceSettings(_Strict):
     tts_timeout_s: float = Field(gt=0, le=60)
     stream_frame_ms: Literal[10, 20, 40]
     max_stream_s: float = Field(gt=0)
+    max_recording_s: float = Field(gt=0, le=4 * 3600)
 
 
 class EnvironmentsFile(_Strict):

@@ -105,6 +105,8 @@ class VoiceChannel:
             return
         if not len(chunk.samples):
             return
+        if self.session.recorder is not None:
+            self.session.recorder.add_audio("visitor", chunk.samples, chunk.sample_rate)
         self.level = self.meter.update(chunk.samples, chunk.sample_rate)
         if self.assistant_busy and not self.session.interruptions:
             self.discarded_s += chunk.seconds   # interruptions off: the user waits for the answer
@@ -190,6 +192,8 @@ class VoiceChannel:
             origin = self._origins.pop(item.turn, None)
             if origin is not None:   # the turn's first frame
                 self._first_audio_out[item.turn] = round((now - origin) * 1000, 1)
+            if self.session.recorder is not None:
+                self.session.recorder.add_audio("assistant", item.samples, self.out_rate)
             return self.out_rate, item.samples
         if isinstance(item, TurnMetrics):
             self._origins.pop(item.turn, None)

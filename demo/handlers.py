@@ -92,7 +92,15 @@ async def toggle_interruptions(visitor_id: str | None, interruptions: bool, kind
             else:
                 conversation.view.apply(event)
     view = conversation.view
-    return view.messages, view.speech, log_view(conversation, kinds), reply_audio(pieces)
+    return view.messages, view.speech, log_view(conversation, kinds), played_reply(conversation, pieces)
+
+
+def played_reply(conversation: Conversation, pieces: list[Audio]) -> tuple[int, np.ndarray] | None:
+    """A typed turn's voice for the player; it goes into the conversation's recording from now."""
+    audio = reply_audio(pieces)
+    if audio is not None and conversation.session.recorder is not None:
+        conversation.session.recorder.add_audio("assistant", audio[1], audio[0], starts_now=True)
+    return audio
 
 
 def reply_audio(chunks: list[Audio], rate: int = 24000) -> tuple[int, np.ndarray] | None:
@@ -120,7 +128,7 @@ async def send_text(text: str, visitor_id: str | None, language: str, environmen
         # the reply's voice is complete once the turn's metrics arrive (they follow its last chunk)
         yield (view.messages, view.speech, status_html(view.badges), "", log_view(conversation, kinds),
                latency_figure(view.latest_metrics) if done else skip,
-               reply_audio(pieces) if done else skip, conversation.browser_copy() if done else skip)
+               played_reply(conversation, pieces) if done else skip, conversation.browser_copy() if done else skip)
 
 
 def voice_update(visitor_id: str | None, kinds: list[str], _visitor: str = "", kind: str = ""):
@@ -132,6 +140,16 @@ def voice_update(visitor_id: str | None, kinds: list[str], _visitor: str = "", k
     plot = latency_figure(view.latest_metrics) if kind == EventType.TURN_METRICS.value else gr.skip()
     return (view.messages, view.speech, status_html(view.badges), log_view(conversation, kinds), plot,
             conversation.browser_copy())
+
+
+def export_recording(visitor_id: str | None) -> list[str]:
+    """The conversation's recording: a stereo 48 kHz WAV (you left, assistant right) and its events as JSON."""
+    conversation = conversations().get(visitor_id)
+    recorder = conversation.session.recorder if conversation is not None else None
+    files = recorder.export() if recorder is not None else None
+    if not files:
+        raise gr.Error("Nothing recorded yet: speak or type a request first.", title="No recording")
+    return [str(path) for path in files]
 
 
 def filter_log(visitor_id: str | None, kinds: list[str]) -> str:

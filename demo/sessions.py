@@ -13,7 +13,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from assistant import Session
+from assistant import Session, voice_settings
+from assistant.recording import ConversationRecorder
 
 from .chat_view import ChatView
 
@@ -37,6 +38,11 @@ class Conversation:
     view: ChatView
     channel: object | None = None       # assistant.voice.VoiceChannel while a stream is live
     last_used: float = field(default_factory=time.monotonic)
+
+    def close(self) -> None:
+        """Forget the conversation's recording files (the store calls this when it drops it)."""
+        if self.session.recorder is not None:
+            self.session.recorder.close()
 
     def browser_copy(self) -> dict:
         """What the browser keeps: the id, the language and the last messages."""
@@ -66,6 +72,9 @@ class ConversationStore:
         return next((c for c in self._items.values() if c.session.id == session_id), None)
 
     def put(self, conversation: Conversation) -> Conversation:
+        replaced = self._items.get(conversation.visitor_id)
+        if replaced is not None and replaced is not conversation:
+            replaced.close()
         self._items[conversation.visitor_id] = conversation
         self._items.move_to_end(conversation.visitor_id)
         self._evict()
@@ -75,6 +84,7 @@ class ConversationStore:
               messages: list[dict] | None = None) -> Conversation:
         """A new conversation (keeping the visitor id when there is one)."""
         session = Session(language=language, environment=environment, interruptions=interruptions)
+        session.recorder = ConversationRecorder(session.id, max_seconds=voice_settings().max_recording_s)
         return self.put(Conversation(visitor_id or new_visitor_id(), session, ChatView(messages)))
 
     def _evict(self) -> None:
@@ -82,7 +92,7 @@ class ConversationStore:
         while self._items:
             oldest = next(iter(self._items.values()))
             if len(self._items) > self.limit or now - oldest.last_used > self.idle_s:
-                self._items.popitem(last=False)
+                self._items.popitem(last=False)[1].close()
             else:
                 break
 

@@ -71,6 +71,12 @@ def build_demo() -> gr.Blocks:
                 send = gr.Button("Send", variant="primary", elem_id="send", scale=1)
             reply_audio = gr.Audio(label="Voice of typed replies", autoplay=True, interactive=False,
                                    elem_id="voice_audio")
+            with gr.Accordion("Recording", open=False):
+                gr.Markdown("The conversation as a stereo 48 kHz WAV (you on the left, the assistant on the right, "
+                            "with the pauses as they happened) and its events as JSON.")
+                export = gr.Button("Export recording", elem_id="recording_export")
+                recording = gr.File(label="Recording files", file_count="multiple", interactive=False,
+                                    elem_id="recording_files")
             with gr.Accordion("Latency and events", open=True):
                 latency_plot = gr.Plot(label="Latency of the last turn", elem_id="latency_plot")
                 kinds = gr.CheckboxGroup(LOG_KINDS, value=DEFAULT_KINDS, label="Show", elem_id="event_filter")
@@ -93,6 +99,7 @@ def build_demo() -> gr.Blocks:
         interruptions.input(handlers.toggle_interruptions, [visitor, interruptions, kinds, language_box, environment],
                             [chat, speech, event_log, reply_audio])
         kinds.change(handlers.filter_log, [visitor, kinds], [event_log])
+        export.click(handlers.export_recording, [visitor], [recording])
         webrtc.stream(ConsoleStreamHandler(), inputs=[webrtc, visitor], outputs=[webrtc],
                       time_limit=voice.max_stream_s, concurrency_limit=settings.max_voice_streams)
         webrtc.on_additional_outputs(handlers.voice_update, inputs=[visitor, kinds],

@@ -130,3 +130,27 @@ def test_a_returning_visitor_gets_the_conversation_back(browser, app_url):
     other.wait_for_function("() => document.querySelector('#chat').innerText.includes('Hi!')", timeout=30_000)
     assert "de Madrid a Londres" not in other.inner_text("#chat")
     stranger.close()
+
+
+def test_a_typed_conversation_exports_as_stereo_wav_and_json(page, tmp_path):
+    import json
+    import urllib.request
+    import wave
+
+    send(page, "Find me a flight from Madrid to London tomorrow")
+    wait_for_speech(page)
+    page.wait_for_selector("#voice_audio audio, #voice_audio [data-testid='waveform-x']", state="attached", timeout=30_000)
+    page.get_by_role("button", name="Recording ▼").click()
+    page.click("#recording_export")
+    links = page.locator("#recording_files a")
+    links.nth(1).wait_for(timeout=30_000)
+    hrefs = [link.get_attribute("href") for link in links.all()]
+    base = page.url.rstrip("/")
+    wav_file, json_file = tmp_path / "c.wav", tmp_path / "c.json"
+    for suffix, target in ((".wav", wav_file), (".json", json_file)):
+        href = next(h for h in hrefs if h.split("?")[0].endswith(suffix))
+        urllib.request.urlretrieve(href if href.startswith("http") else base + href, target)
+    with wave.open(str(wav_file)) as wav:
+        assert (wav.getnchannels(), wav.getframerate()) == (2, 48000) and wav.getnframes() > 48000
+    events = json.loads(json_file.read_text(encoding="utf-8"))["events"]
+    assert events[0]["type"] == "user_transcript" and "Madrid" in events[0]["text"]

@@ -272,3 +272,38 @@ async def test_toggling_interruptions_is_said_in_the_session_language(offline_vo
     assert state.state == "interruptions_off" and reply.speech_text == state.detail
     assert "interrupciones están desactivadas" in reply.speech_text
     assert frame_positions(items) and min(frame_positions(items)) > items.index(reply)
+
+
+async def test_a_voice_conversation_is_recorded_visitor_left_assistant_right(fake_deepgram, offline_voices):
+    import json
+    import wave
+
+    import numpy as np
+
+    from assistant.recording import RATE, ConversationRecorder
+
+    fake_deepgram.script = [REQUEST]
+    session = Session("en", today=TODAY, llm=None, voices=offline_voices)
+    session.recorder = ConversationRecorder(session.id)
+    channel = VoiceChannel(session, stt_for(fake_deepgram))
+    await channel.start()
+    said = speech(REQUEST)
+    for frame in frames(said):   # the microphone runs in real time, so the recording's clock moves
+        await channel.receive(frame)
+        await asyncio.sleep(0.02)
+    fed_until = session.recorder.clock() - session.recorder.started
+    items = await collect(channel, EventType.TURN_METRICS)
+    while await channel.next_output(0.2) is not None:   # the rest of the reply's frames are played
+        pass
+    await channel.close()
+    wav_path, json_path = session.recorder.export()
+    with wave.open(str(wav_path)) as wav:
+        stereo = np.frombuffer(wav.readframes(wav.getnframes()), "<i2").reshape(-1, 2).astype(np.float64)
+    left_loud = np.flatnonzero(np.abs(stereo[:, 0]) > 2000) / RATE
+    right_loud = np.flatnonzero(np.abs(stereo[:, 1]) > 2000) / RATE
+    assert left_loud.size and left_loud.max() <= fed_until, "the visitor's words, on the left"
+    assert right_loud.size and right_loud.min() >= left_loud.max(), "the answer comes after, on the right"
+    recorded = json.loads(json_path.read_text(encoding="utf-8"))["events"]
+    assert {"user_transcript", "tool_call", "turn_metrics"} <= {e["type"] for e in recorded}
+    assert len(events_of(items, EventType.TOOL_CALL)) == 1
+    session.recorder.close()
