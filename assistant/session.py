@@ -14,6 +14,7 @@ from flight_search import FlightQuery, SearchOutcome, search_flights
 from languages import get_language, phrase
 
 from .agents import LlmAgent, OfflineAgent
+from .limits import RateLimitExceeded, SlidingWindowLimit
 from .events import ErrorEvent, Event, Notice, PreSpeechText, Thinking, TurnMetrics, UserTranscript
 from .providers.base import LanguageModel
 from .recording import ConversationRecorder
@@ -61,6 +62,9 @@ class Session:
         self._today = today
         self._lock = asyncio.Lock()
         self.recorder: ConversationRecorder | None = None   # set by whoever wants the conversation recorded
+        limits = app_settings()
+        self.turn_limit = SlidingWindowLimit("turns", limits.turns_per_minute)
+        self.search_limit = SlidingWindowLimit("searches", limits.searches_per_minute)
 
     def today(self) -> dt.date:
         return self._today or dt.date.today()
@@ -159,8 +163,13 @@ class Session:
             if cleaned.truncated:
                 turn.emit(Notice, kind="input_truncated",
                           text=phrase(self.language, "input_truncated", limit=settings.max_input_chars))
-            turn.emit(Thinking, text=phrase(self.language, "thinking"))
-            reply = await self.agent.reply(turn, cleaned.text)
+            try:
+                self.turn_limit.take()
+                turn.emit(Thinking, text=phrase(self.language, "thinking"))
+                reply = await self.agent.reply(turn, cleaned.text)
+            except RateLimitExceeded as exc:   # the words stay in the chat; nothing more is searched
+                turn.emit(Notice, kind="rate_limited", text=f"{phrase(self.language, 'slow_down')} ({exc})")
+                reply = self.say("slow_down")
             self.history.extend([{"role": "user", "content": cleaned.text},
                                  {"role": "assistant", "content": reply.chat_markdown}])
         await turn.finish(reply)

@@ -22,10 +22,14 @@ class AppSettings(_Strict):
     server_name: str
     server_port: int = Field(ge=1, le=65535)
     max_input_chars: int = Field(ge=10, le=100_000)
+    turns_per_minute: int = Field(ge=0, le=10_000)
+    searches_per_minute: int = Field(ge=0, le=10_000)
     max_flights_chat: int = Field(ge=1, le=20)
     max_flights_speech: int = Field(ge=1, le=5)
     one_moment_after_ms: int = Field(ge=0)
     max_voice_streams: int = Field(ge=1, le=1000)
+    queue_concurrency: int = Field(ge=1, le=1000)
+    queue_max_size: int = Field(ge=1, le=100_000)
 
 
 class EnvironmentPreset(_Strict):

@@ -65,7 +65,9 @@ class Turn:
             self.stages_ms[stage] = round((time.perf_counter() - self.origin) * 1000, 1)
 
     async def search_flights(self, query: FlightQuery) -> SearchOutcome:
-        """Run the search tool: tool_call, a filler if it is slow, then tool_result."""
+        """Run the search tool: tool_call, a filler if it is slow, then tool_result. Raises
+        `RateLimitExceeded` past the session's searches a minute."""
+        self.session.search_limit.take()
         self.emit(ToolCall, name="search_flights", arguments=query.as_arguments())
         self.mark("tool_start")
         began = time.perf_counter()

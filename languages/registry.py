@@ -34,6 +34,7 @@ PHRASE_KEYS: dict[str, frozenset[str]] = {
     "same_city": frozenset(),
     "empty_input": frozenset(),
     "input_truncated": frozenset({"limit"}),
+    "slow_down": frozenset(),
     "error": frozenset(),
 }
 
