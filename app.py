@@ -17,7 +17,7 @@ if __name__ == "__main__":
     from assistant import app_settings
 
     settings = app_settings()
-    demo.queue(default_concurrency_limit=16).launch(
+    demo.queue(default_concurrency_limit=settings.queue_concurrency, max_size=settings.queue_max_size).launch(
         server_name=os.environ.get("GRADIO_SERVER_NAME", settings.server_name),
         server_port=int(os.environ.get("GRADIO_SERVER_PORT", settings.server_port)),
     )

@@ -10,7 +10,7 @@ from assistant import app_settings, environment_presets, validate_all, voice_set
 from . import handlers
 from .event_log import DEFAULT_KINDS, LOG_KINDS, log_html
 from .render import language_choices, route_card, status_html, voice_note
-from .rtc import rtc_configuration
+from .rtc import rtc_configuration, server_rtc_configuration, turn_banner
 from .sessions import STORAGE_KEY, browser_secret
 from .tabs import airline_aliases, fallback_simulation, language_qa, livekit_panel
 from .voice_stream import ConsoleStreamHandler
@@ -29,6 +29,7 @@ CSS = """
 .pc-log td {padding:3px 6px; border-top:1px solid #8882; vertical-align:top}
 .pc-log-empty {padding:8px; color:#6b7280}
 .pc-kind-error td, .pc-kind-provider_fallback td {background:#fef3c7}
+.pc-banner {background:#fef3c7; color:#78350f; border:1px solid #f59e0b; border-radius:8px; padding:8px 12px}
 """
 
 
@@ -42,6 +43,7 @@ def build_demo() -> gr.Blocks:
         visitor = gr.State("")
         browser_copy = gr.BrowserState(None, storage_key=STORAGE_KEY, secret=browser_secret())
         gr.Markdown("# ✈️ Polyglot Console\nAsk for a flight in your language: press Record and speak, or type below.")
+        gr.HTML(turn_banner(), elem_id="turn_banner", visible=bool(turn_banner()))
         with gr.Tab("Voice", id="voice"):
             with gr.Row():
                 language_box = gr.Dropdown(language_choices(), value=language, label="Language",
@@ -55,6 +57,7 @@ def build_demo() -> gr.Blocks:
                 with gr.Column(scale=3, min_width=320):
                     webrtc = WebRTC(modality="audio", mode="send-receive", label="Microphone", elem_id="webrtc",
                                     rtc_configuration=rtc_configuration(), full_screen=False,
+                                    server_rtc_configuration=server_rtc_configuration()[0],
                                     button_labels={"start": "Record", "stop": "Stop", "waiting": "Connecting"})
                 with gr.Column(scale=2, min_width=240):
                     gr.Markdown(voice_note(), elem_id="voice_note")
