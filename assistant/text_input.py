@@ -5,6 +5,9 @@ import unicodedata
 from dataclasses import dataclass
 
 
+MAX_RAW_CHARS = 1_000_000   # characters read at all; the rest is cut (and reported as cut)
+
+
 @dataclass(frozen=True)
 class CleanText:
     text: str
@@ -16,7 +19,10 @@ def clean_text(raw: object, max_chars: int) -> CleanText:
     """Drop control and format characters (keeping newlines as spaces), squeeze spaces, cap length."""
     text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
     original = len(text)
-    text = text[: max_chars * 4]  # bound the work on huge input before the character pass
+    # Bound the work on huge input, but never below what padding (spaces, controls) could hide:
+    # words after a long run of blanks must be kept or reported as cut.
+    rest = text[max(max_chars * 4, MAX_RAW_CHARS):]
+    text = text[: max(max_chars * 4, MAX_RAW_CHARS)]
     kept = []
     for ch in text:
         category = unicodedata.category(ch)
@@ -27,5 +33,5 @@ def clean_text(raw: object, max_chars: int) -> CleanText:
         else:
             kept.append(ch)
     squeezed = " ".join("".join(kept).split())
-    truncated = len(squeezed) > max_chars
+    truncated = len(squeezed) > max_chars or bool(rest.strip())
     return CleanText(squeezed[:max_chars].rstrip() if truncated else squeezed, truncated, original)

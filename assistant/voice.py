@@ -26,6 +26,8 @@ from .vad import SpeechSegmenter, VadEventKind
 
 log = logging.getLogger(__name__)
 NO_STT_MESSAGE = "Voice input needs DEEPGRAM_API_KEY — type instead. The VAD still shows when you speak."
+LATE_FINAL_S = 10.0  # a final this late after its interim words were answered is not answered again
+MAX_CHUNK_S = 2.0   # a microphone sends 10-100 ms frames; a longer chunk is a broken or hostile client
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ class VoiceChannel:
         self._origins: dict[int, float] = {}           # turn -> its origin, until its first frame leaves
         self._first_audio_out: dict[int, float] = {}   # turn -> ms from origin to its first frame
         self._bad_input_reported: set[str] = set()
+        self._last_interim = ""
+        self._final_watch: asyncio.Task | None = None   # waits for the transcript after the end of speech
+        self._late_final_until = 0.0                    # a final arriving before this was already answered
 
     def _preset(self):
         presets = environment_presets()
@@ -83,6 +88,8 @@ class VoiceChannel:
         await self.transcriber.start()
 
     async def close(self) -> None:
+        if self._final_watch is not None:
+            self._final_watch.cancel()
         await self._cancel_turn()
         if self.transcriber is not None:
             await self.transcriber.close()
@@ -104,6 +111,10 @@ class VoiceChannel:
             self._report_bad_input(str(exc))
             return
         if not len(chunk.samples):
+            return
+        if chunk.seconds > MAX_CHUNK_S:   # VAD over minutes of audio would block every other visitor
+            self._report_bad_input(f"An audio chunk of {chunk.seconds:.1f} s is longer than {MAX_CHUNK_S:g} s; "
+                                   "microphone frames are short. It was ignored.")
             return
         if self.session.recorder is not None:
             self.session.recorder.add_audio("visitor", chunk.samples, chunk.sample_rate)
@@ -136,13 +147,42 @@ class VoiceChannel:
                        duration_s=round(event.duration_s, 3), environment=self.session.environment)
             if self.transcriber is not None:
                 await self.transcriber.finalize()
+                self._watch_for_final()
+
+    def _watch_for_final(self) -> None:
+        if self._final_watch is not None:
+            self._final_watch.cancel()
+        self._final_watch = asyncio.create_task(self._expect_final(voice_settings().stt_final_wait_s))
+
+    async def _expect_final(self, wait_s: float) -> None:
+        """No final transcript `wait_s` after the end of speech: answer the last interim words, or say
+        nothing was caught, rather than losing the utterance silently."""
+        await asyncio.sleep(wait_s)
+        self._final_watch = None
+        heard, self._last_interim = self._last_interim, ""
+        if heard:
+            self._note(StateChange, state="stt_final_missing", detail=f"no final within {wait_s:g} s: using the interim words")
+            await self._on_utterance(heard)
+            self._late_final_until = self.clock() + LATE_FINAL_S
+        else:
+            self._note(StateChange, state="stt_no_transcript", detail=f"nothing transcribed within {wait_s:g} s")
+            self._note(Notice, kind="no_transcript", text=phrase(self.session.language, "did_not_understand"))
 
     def _on_interim(self, text: str) -> None:
+        self._last_interim = text
         self._note(UserTranscript, text=text, final=False, source="voice")
 
     async def _on_utterance(self, text: str) -> None:
         """A whole utterance was transcribed: run it as a turn (after the one in flight, if any)."""
+        self._last_interim = ""
+        watch, self._final_watch = self._final_watch, None
+        if watch is not None and watch is not asyncio.current_task():
+            watch.cancel()
         now = self.clock()
+        if now < self._late_final_until:   # its interim words were answered already
+            self._late_final_until = 0.0
+            self._note(StateChange, state="stt_late_final", detail="a late final transcript was not answered twice")
+            return
         origin = self._speech_ended_at if self._speech_ended_at is not None and self._speech_ended_at <= now else now
         self._speech_ended_at = None
         stages = {"stt_final": round((now - origin) * 1000, 1)}

@@ -10,7 +10,8 @@ from typing import AsyncIterator
 
 from languages import TtsRoute, tts_route
 
-from .providers.base import AudioChunk, ProviderError, TextToSpeech
+from .deadlines import within_deadline
+from .providers.base import AudioChunk, ErrorKind, ProviderError, TextToSpeech
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,15 @@ class ReplyVoice:
         if self._current is None:
             return
         produced = False
+        voice, limit = self._current, self._current.options.timeout_s
         try:
-            async for chunk in self._current.synthesize(sentence, self.route):
-                produced = True
-                yield chunk
+            try:
+                async for chunk in within_deadline(voice.synthesize(sentence, self.route), gap_s=limit, total_s=limit):
+                    produced = True
+                    yield chunk
+            except TimeoutError as exc:   # a stall, or chunks dripping in too slowly for the sentence
+                raise ProviderError(ErrorKind.TIMEOUT, f"no whole sentence within {limit:g} s",
+                                    provider=voice.name) from exc
             return
         except ProviderError as exc:
             if self._current is self.offline or self.offline is None:

@@ -82,7 +82,8 @@ class ChatView:
         elif kind == EventType.TOOL_RESULT:
             self.badges["flight_data"] = flight_badge(event.source, event.used_fallback)
         elif kind == EventType.PRE_SPEECH_TEXT:
-            self._put_assistant(event.turn, {"role": "assistant", "content": event.chat_markdown})
+            # markdown stays, HTML does not: a model may echo markup it was sent
+            self._put_assistant(event.turn, {"role": "assistant", "content": html.escape(event.chat_markdown, quote=False)})
             self.speech = event.speech_text
         elif kind == EventType.ERROR:
             self._error(event)

@@ -25,7 +25,8 @@ STORAGE_KEY = "polyglot-console-visitor"
 
 
 def browser_secret() -> str:
-    """Encryption key of the browser copy: POLYGLOT_BROWSER_SECRET on a Space, else a fixed local one."""
+    """Key of the browser copy's encryption: POLYGLOT_BROWSER_SECRET, else a fixed one. Not a secret:
+    Gradio sends it to the browser, which encrypts; it only keeps the copy from casual reading."""
     return os.environ.get("POLYGLOT_BROWSER_SECRET", "").strip() or "polyglot-console-local"
 
 

@@ -65,7 +65,8 @@ def build_demo() -> gr.Blocks:
                 card = gr.Markdown(route_card(language), elem_id="route_card")
             with gr.Row(equal_height=True):
                 chat = gr.Chatbot(handlers.greeting_messages(language), type="messages", label="Chat",
-                                  elem_id="chat", height=460, scale=3, sanitize_html=True)
+                                  elem_id="chat", height=460, scale=3, sanitize_html=True,
+                                  latex_delimiters=[])   # "$$" in a message is text, not LaTeX
                 speech = gr.Textbox(label="Speech (what the voice says)", lines=16, max_lines=24,
                                     interactive=False, elem_id="speech", scale=2)
             with gr.Row():

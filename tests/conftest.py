@@ -11,6 +11,12 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 21)  # a Saturday
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """`--slow`: the long variants (e.g. 10,000 fuzzing examples instead of 2,000; see tests/reliability)."""
+    parser.addoption("--slow", action="store_true", default=False,
+                     help="run the long variants of the reliability tests (more fuzzing examples)")
+
+
 @pytest.fixture()
 def today() -> dt.date:
     return TODAY

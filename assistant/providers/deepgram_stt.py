@@ -30,22 +30,22 @@ class DeepgramStream(SttStream):
         self._socket, self._stack, self._secrets = socket, stack, secrets
         self._closed = False
 
-    async def _call(self, send) -> None:
-        if self._closed:
+    async def _call(self, make_send) -> None:
+        if self._closed:   # checked before the SDK's coroutine is made, so none is left un-awaited
             raise ProviderError(ErrorKind.SERVER_ERROR, "stream is closed", provider="deepgram")
         try:
-            await send
+            await make_send()
         except Exception as exc:  # mapped at the edge: no SDK or websocket error leaves this module
             raise provider_error(exc, "deepgram", self._secrets) from None
 
     async def send(self, pcm16: bytes) -> None:
-        await self._call(self._socket.send_media(pcm16))
+        await self._call(lambda: self._socket.send_media(pcm16))
 
     async def keep_alive(self) -> None:
-        await self._call(self._socket.send_keep_alive())
+        await self._call(self._socket.send_keep_alive)
 
     async def finalize(self) -> None:
-        await self._call(self._socket.send_finalize())
+        await self._call(self._socket.send_finalize)
 
     async def close(self) -> None:
         if self._closed:

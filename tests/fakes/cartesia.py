@@ -37,8 +37,8 @@ Helpers: `expected_samples(transcript, sample_rate)` (the length the fake will p
 
 Knobs (reset by `reset()`): `api_key`, `first_byte_delay_s` (0, before the first chunk),
 `chunk_delay_s` (0, between chunks), `ms_per_char`, `max_seconds`, `chunk_ms`,
-`supported_languages`, `disconnect_after_chunks` (2), `retry_after_s` (1), and `fault` (sticky) /
-`next_faults` (one-shot, first; "ok" = none):
+`supported_languages`, `disconnect_after_chunks` (2), `retry_after_s` (1), `slow_drip_delay_s`
+(0.2), and `fault` (sticky) / `next_faults` (one-shot, first; "ok" = none):
 - "timeout": hangs before the headers (until the client gives up or the server stops).
 - "rate_limit_429": 429 + `retry-after` (`cartesia.RateLimitError`; the SDK retries 429 by
   itself unless `max_retries=0`).
@@ -48,6 +48,9 @@ Knobs (reset by `reset()`): `api_key`, `first_byte_delay_s` (0, before the first
 - "disconnect_mid_stream": the connection is cut after `disconnect_after_chunks` chunks
   (iterating raises `httpx.RemoteProtocolError`: cartesia does not wrap it).
 - "unsupported_language": a 400 for the request's language, as for a language the model lacks.
+- "slow_drip": every chunk comes `slow_drip_delay_s` (0.2) late, on both endpoints: each chunk is on
+  time for a per-chunk timeout above that, but a sentence of several chunks takes longer in total
+  (and its audio arrives slower than it plays).
 
 Recorded: `requests` (the JSON bodies), `headers` (one dict per request, lower-case names),
 `paths` (which endpoint each request hit).
@@ -126,6 +129,7 @@ class FakeCartesia(FaultKnobs, BackgroundServer):
         self.supported_languages: set[str] | frozenset[str] = SONIC_3_LANGUAGES
         self.disconnect_after_chunks = 2
         self.retry_after_s = 1
+        self.slow_drip_delay_s = 0.2
         self.fault: str | None = None
         self.next_faults: list[str] = []
         self.requests: list[Any] = []
@@ -218,8 +222,10 @@ class FakeCartesia(FaultKnobs, BackgroundServer):
         step = max(1, int(fmt["sample_rate"] * self.chunk_ms / 1000)) * bytes_per_sample(fmt["encoding"])
         return [audio[i:i + step] for i in range(0, len(audio), step)]
 
-    async def _pace(self, index: int) -> None:
+    async def _pace(self, index: int, fault: str | None = None) -> None:
         delay = self.first_byte_delay_s if index == 0 else self.chunk_delay_s
+        if fault == "slow_drip":
+            delay = self.slow_drip_delay_s
         await asyncio.sleep(delay)   # sleep(0) too: lets a client that went away be noticed
 
     # --- endpoints -----------------------------------------------------------------------------
@@ -238,7 +244,7 @@ class FakeCartesia(FaultKnobs, BackgroundServer):
             if fault == "disconnect_mid_stream" and i >= self.disconnect_after_chunks:
                 raise DeliberateDrop("disconnect_mid_stream")
             started = time.perf_counter()
-            await self._pace(i)
+            await self._pace(i, fault)
             event = {"type": "chunk", "data": base64.b64encode(chunk).decode(), "done": False,
                      "status_code": 206, "step_time": round((time.perf_counter() - started) * 1000 + 5, 3),
                      "context_id": context_id}
@@ -277,7 +283,7 @@ class FakeCartesia(FaultKnobs, BackgroundServer):
             for i, chunk in enumerate(chunks):
                 if fault == "disconnect_mid_stream" and i >= self.disconnect_after_chunks:
                     raise DeliberateDrop("disconnect_mid_stream")
-                await self._pace(i)
+                await self._pace(i, fault)
                 yield chunk
 
         return StreamingResponse(body_iter(), media_type=media_type)

@@ -45,14 +45,20 @@ Behaviour. Transcripts are SCRIPTED; when they are sent is decided by the audio:
 Knobs (reset by `reset()`): `api_key`, `script` (assigning restarts it), `cycle`,
 `default_transcript`, `speech_rms`, `interim_every_s`, `words_per_second`, `detected_language`,
 `idle_timeout_s` (None; else no message for that long -> close 1011 like Deepgram's NET-0001),
-`delay_s` (0.5, for "slow_results"), and `fault`, read per connection / per message:
+`delay_s` (0.5, for "slow_results"), `hang_s` (3600, for "timeout"), and `fault`, read per
+connection / per message:
 - None: normal.
 - "reject_401" / "server_error_500": HTTP 401 / 500 on the upgrade.
+- "rate_limit_429": HTTP 429 on the upgrade, with `retry-after: 1` (Deepgram's TOO_MANY_REQUESTS).
+- "timeout": the upgrade is never answered: the server holds the handshake for `hang_s` (3600)
+  seconds or until it stops, so the client's connect timeout fires.
 - "drop_after_first_result": the TCP connection is cut (no close frame, the client sees 1006)
   right after the first Results message.
-- "malformed": every Results message is replaced by non-JSON text (the SDK's iterator raises
-  `json.JSONDecodeError`).
-- "slow_results": every message is sent `delay_s` late.
+- "malformed": every Results message is replaced by non-JSON text (deepgram-sdk 7.x's `async for`
+  over the socket skips such a message with a "Skipping unknown WebSocket message" warning; its
+  `start_listening` raises `json.JSONDecodeError`).
+- "slow_results": every message is sent `delay_s` late (a live stream's "slow drip": the socket stays
+  healthy, but transcripts land later and later).
 
 Recorded: `connections` (upgrade attempts, rejected ones included), `connection_params` (one dict
 of query parameters per attempt), `connection_headers`, `audio_bytes` (list, bytes received per
@@ -114,6 +120,7 @@ class FakeDeepgram(BackgroundServer):
         self.detected_language = "en"
         self.idle_timeout_s: float | None = None
         self.delay_s = 0.5
+        self.hang_s = 3600.0
         self.fault: str | None = None
         self.connections = 0
         self.connection_params: list[dict[str, str]] = []
@@ -150,10 +157,11 @@ class FakeDeepgram(BackgroundServer):
                                          agent_rest=self.url)
 
     # --- the WebSocket -----------------------------------------------------------------------
-    async def _deny(self, ws: WebSocket, status: int, err_code: str, message: str, request_id: str) -> None:
+    async def _deny(self, ws: WebSocket, status: int, err_code: str, message: str, request_id: str,
+                    extra_headers: dict[str, str] | None = None) -> None:
         body = {"err_code": err_code, "err_msg": message, "request_id": request_id}
         await ws.send_denial_response(JSONResponse(body, status_code=status, headers={
-            "dg-error": message, "dg-request-id": request_id}))
+            "dg-error": message, "dg-request-id": request_id, **(extra_headers or {})}))
 
     async def _listen(self, ws: WebSocket) -> None:
         request_id = str(uuid.uuid4())
@@ -172,6 +180,12 @@ class FakeDeepgram(BackgroundServer):
             scheme, key, subprotocol = "token", protocols[1], "token"
         if self.fault == "server_error_500":
             return await self._deny(ws, 500, "INTERNAL_SERVER_ERROR", "Internal server error.", request_id)
+        if self.fault == "rate_limit_429":
+            return await self._deny(ws, 429, "TOO_MANY_REQUESTS", "Too many requests. Please try again later.",
+                                    request_id, {"retry-after": "1"})
+        if self.fault == "timeout":
+            await self.hang(self.hang_s)   # never answer the handshake; ends at shutdown
+            return await self._deny(ws, 504, "TIMEOUT", "timeout", request_id)
         if self.fault == "reject_401" or scheme.lower() not in ("token", "bearer") or key != self.api_key:
             return await self._deny(ws, 401, "INVALID_AUTH", "Invalid credentials.", request_id)
         encoding = params.get("encoding")

@@ -8,6 +8,11 @@ port of 127.0.0.1. It serves the same bodies as the built-in simulator
   endpoint: `slow`, `timeout`, `malformed`, `empty`, or any `<words>_<status>` such as
   `rate_limit_429`, `server_error_500`, `bad_request_400`, `unauthorized_401`, `forbidden_403`.
   (`refused` cannot be acted out by a listening server: use `closed_port_url()`.)
+  Two more act out a broken network while the normal answer is sent:
+  `disconnect_mid_stream`: the status line, headers and the first half of the body are sent, then
+  the connection is cut (httpx raises `RemoteProtocolError`);
+  `slow_drip`: the body is sent in `drip_chunks` (10) pieces, `drip_delay_s` (0.1) apart, so each
+  piece is on time for a per-read timeout above that while the whole answer takes longer.
 - `token_requests`, `search_requests`, `seen_tokens`, `last_params`, `last_json`, `last_headers`.
 - Amadeus: `client_id`, `client_secret`, `token_expires_in`, `revoke_tokens()`.
   Duffel: `access_token`. Both check the bearer token of every search (401 otherwise).
@@ -26,7 +31,7 @@ from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from flight_search.providers import faults
@@ -40,7 +45,9 @@ from flight_search.providers.simulated import (
     search_response,
 )
 
-from .server import BackgroundServer, FaultKnobs
+from .server import BackgroundServer, DeliberateDrop, FaultKnobs
+
+NETWORK_FAULTS = ("disconnect_mid_stream", "slow_drip")   # the normal answer, delivered badly
 
 
 def closed_port_url() -> str:
@@ -86,6 +93,7 @@ class FakeApiServer(FaultKnobs, BackgroundServer):
         self.token_expires_in = 1799
         self.client_id, self.client_secret = "fake-client-id", "fake-client-secret"
         self.access_token = "fake-duffel-token"
+        self.drip_chunks, self.drip_delay_s = 10, 0.1
         self.valid_tokens: set[str] = set()
         self.seen_tokens: list[str] = []
         self.last_params: dict[str, str] = {}
@@ -154,9 +162,29 @@ class FakeApiServer(FaultKnobs, BackgroundServer):
         if status:
             return self._error(status, token, None)
         if self.search_body is not None:
-            return _reply(json_response(200 if self.api == "amadeus" else 201, self.search_body))
+            return self._deliver(json_response(200 if self.api == "amadeus" else 201, self.search_body), fault)
         try:
             query = query_from_request(self.api, params, content)
         except ValueError as exc:
             return self._error(400 if self.api == "amadeus" else 422, token, str(exc))
+        if fault in NETWORK_FAULTS:
+            return self._deliver(search_response(self.api, None, query), fault)
         return _reply(search_response(self.api, fault, query))
+
+    def _deliver(self, sim: SimResponse, fault: str | None) -> Response:
+        """`sim` as is, or streamed with a network fault (`disconnect_mid_stream`, `slow_drip`)."""
+        if fault not in NETWORK_FAULTS:
+            return _reply(sim)
+        content, chunks, delay = sim.content, self.drip_chunks, self.drip_delay_s
+
+        async def body():
+            if fault == "disconnect_mid_stream":
+                yield content[: len(content) // 2]
+                raise DeliberateDrop("disconnect_mid_stream")
+            step = max(1, -(-len(content) // max(1, chunks)))
+            for start in range(0, len(content), step):
+                await asyncio.sleep(delay)
+                yield content[start:start + step]
+
+        headers = {k: v for k, v in sim.headers.items() if k.lower() != "content-length"}
+        return StreamingResponse(body(), status_code=sim.status, headers=headers)
