@@ -48,7 +48,7 @@ def test_every_secret_the_app_reads_is_listed_for_hosts():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Hosting on a Hugging Face Space"):]
     keys = [name for name in PROVIDER_VARIABLES if not name.endswith("_BASE_URL")]
-    for name in [*keys, "HF_TOKEN", "POLYGLOT_BROWSER_SECRET"]:
+    for name in [*keys, "HF_TOKEN", "POLYGLOT_BROWSER_SECRET"]:   # the last as "not a secret"
         assert f"`{name}`" in section, name
     assert "Duplicate this Space" in section
 
