@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 
 import numpy as np
@@ -99,12 +99,27 @@ class Audio(Event):
     samples: np.ndarray = field(repr=False)
     sentence: int
     provider: str
+    n_samples: int = -1          # the chunk's length, kept when the samples are dropped from a log
+
+    def __post_init__(self) -> None:
+        if self.n_samples < 0:
+            self.n_samples = int(len(self.samples))
+
+    @property
+    def duration_s(self) -> float:
+        return self.n_samples / self.sample_rate if self.sample_rate else 0.0
+
+    def without_samples(self) -> "Audio":
+        """The same event with no samples: what a session's event log keeps (memory stays flat)."""
+        return replace(self, samples=_NO_SAMPLES, n_samples=self.n_samples)
 
     def to_dict(self) -> dict:
         data = {k: v for k, v in vars(self).items() if k != "samples"}
         data["type"] = self.type.value
-        data["n_samples"] = int(len(self.samples))
         return data
+
+
+_NO_SAMPLES = np.zeros(0, np.int16)
 
 
 @dataclass(kw_only=True)

@@ -30,12 +30,35 @@ BLOCK_FRAMES = RATE      # frames interleaved per step of `export`
 CHANNELS = ("visitor", "assistant")
 
 
+FLUSH_BYTES = 64 * 1024  # buffered per file, then appended; no file stays open between writes
+
+
+class _Appender:
+    """Bytes appended to a file in chunks of `FLUSH_BYTES`, the file opened only to write them (a store
+    of hundreds of conversations must not hold hundreds of open files)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self._buffer = path, bytearray()
+        path.touch()
+
+    def write(self, data: bytes) -> None:
+        self._buffer += data
+        if len(self._buffer) >= FLUSH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._buffer:
+            with open(self.path, "ab") as out:
+                out.write(self._buffer)
+            self._buffer.clear()
+
+
 class _Track:
     """One channel: a raw int16 file and the next free sample index."""
 
     def __init__(self, path: Path) -> None:
         self.path, self.cursor, self.dropped_s = path, 0, 0.0
-        self.file = open(path, "ab")
+        self.file = _Appender(path)
 
     def place(self, samples: np.ndarray, start: int, limit: int) -> None:
         if start - self.cursor < round(JITTER_S * RATE):
@@ -46,8 +69,8 @@ class _Track:
             samples = samples[:room]
         if not len(samples):
             return
-        if start > self.cursor:
-            self.file.write(np.zeros(start - self.cursor, "<i2").tobytes())
+        for gap_start in range(self.cursor, start, RATE):   # silence in 1 s pieces: a long pause is not a big allocation
+            self.file.write(bytes(2 * min(RATE, start - gap_start)))
         self.file.write(samples.astype("<i2").tobytes())
         self.cursor = start + len(samples)
 
@@ -68,7 +91,7 @@ class ConversationRecorder:
         if self.folder is None:
             self.folder = scratch_dir("recordings")
             self._tracks = {name: _Track(self.folder / f"{name}.raw") for name in CHANNELS}
-            self._events = open(self.folder / "events.jsonl", "a", encoding="utf-8")
+            self._events = _Appender(self.folder / "events.jsonl")
 
     def add_audio(self, channel: str, samples: np.ndarray, sample_rate: int, *, starts_now: bool = False) -> None:
         """Mono int16 audio of `channel` ('visitor' or 'assistant') that just ended (a received or
@@ -91,7 +114,7 @@ class ConversationRecorder:
         record = event.to_dict()
         with self._lock:
             self._open()
-            self._events.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+            self._events.write((json.dumps(record, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
 
     @property
     def seconds(self) -> float:
@@ -134,10 +157,6 @@ class ConversationRecorder:
         import shutil
 
         with self._lock:
-            for track in self._tracks.values():
-                track.file.close()
-            if self._events is not None:
-                self._events.close()
             if self.folder is not None:
                 shutil.rmtree(self.folder, ignore_errors=True)
             self.folder, self._tracks, self._events = None, {}, None

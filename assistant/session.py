@@ -15,7 +15,7 @@ from languages import get_language, phrase
 
 from .agents import LlmAgent, OfflineAgent
 from .limits import RateLimitExceeded, SlidingWindowLimit
-from .events import ErrorEvent, Event, Notice, PreSpeechText, Thinking, TurnMetrics, UserTranscript
+from .events import Audio, ErrorEvent, Event, Notice, PreSpeechText, Thinking, TurnMetrics, UserTranscript
 from .providers.base import LanguageModel
 from .recording import ConversationRecorder
 from .settings import app_settings, environment_presets, voice_settings
@@ -72,7 +72,8 @@ class Session:
     def _make(self, event_type: type[Event], **fields) -> Event:
         self._seq += 1
         event = event_type(session_id=self.id, seq=self._seq, **fields)
-        self.events.append(event)
+        # the log keeps audio events without their samples: 500 of them would hold minutes of voice
+        self.events.append(event.without_samples() if isinstance(event, Audio) else event)
         if self.recorder is not None:
             self.recorder.add_event(event)
         return event

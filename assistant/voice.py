@@ -18,6 +18,7 @@ from languages import phrase, stt_route
 
 from .audio import AudioInputError, FrameCutter, LevelMeter, StreamingResampler, normalize_frame, pcm16_bytes
 from .events import Audio, ErrorEvent, Event, EventType, Notice, StateChange, TurnMetrics, UserTranscript, VadActivity
+from .memory import release_free_memory
 from .providers.base import SpeechToText
 from .session import Session
 from .settings import environment_presets, voice_settings
@@ -94,6 +95,7 @@ class VoiceChannel:
         if self.transcriber is not None:
             await self.transcriber.close()
         self._note(StateChange, state="stream_closed")
+        release_free_memory()   # a closed stream's buffers go back to the OS, not just to malloc
 
     # -- input -------------------------------------------------------------------------------------
 

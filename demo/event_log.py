@@ -40,7 +40,7 @@ def event_details(event: Event) -> str:
     if kind == EventType.PRE_SPEECH_TEXT:
         return f"{'reply' if event.final else 'sentence'}: {event.speech_text[-160:]}"
     if kind == EventType.AUDIO:
-        return f"sentence {event.sentence}: {len(event.samples) / event.sample_rate * 1000:.0f} ms from {event.provider}"
+        return f"sentence {event.sentence}: {event.duration_s * 1000:.0f} ms from {event.provider}"
     if kind == EventType.TURN_METRICS:
         stages = ", ".join(f"{k} {v:.0f}" for k, v in event.stages_ms.items())
         served = ", ".join(f"{k}={v}" for k, v in event.providers.items() if v)

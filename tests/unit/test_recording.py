@@ -116,3 +116,27 @@ def test_a_long_recording_keeps_memory_flat():
     assert size_mb > 50                       # 5 min of 48 kHz stereo int16 is ~57.6 MB on disk ...
     assert peak_adding < 2e6 and peak_export < 2e6   # ... and never in memory
     recorder.close()
+
+
+def test_recordings_hold_no_open_files_between_writes():
+    import os
+
+    before = len(os.listdir("/proc/self/fd"))
+    recorders = [ConversationRecorder(f"fd{n}") for n in range(50)]
+    for recorder in recorders:
+        recorder.add_audio("visitor", tone(0.5, RATE), RATE)
+    assert len(os.listdir("/proc/self/fd")) <= before + 2
+    for recorder in recorders:
+        recorder.close()
+
+
+async def test_the_session_log_keeps_audio_lengths_but_not_samples():
+    from assistant.providers.espeak_tts import EspeakTTS
+    from assistant.voices import Voices
+
+    session = Session("en", llm=None, voices=Voices(None, EspeakTTS()))
+    played = [e async for e in session.handle_text("hello") if e.type.value == "audio"]
+    logged = [e for e in session.events if e.type.value == "audio"]
+    assert played and len(played[0].samples) > 1000, "consumers still get the voice"
+    assert [len(e.samples) for e in logged] == [0] * len(logged)
+    assert [e.n_samples for e in logged] == [len(e.samples) for e in played]
