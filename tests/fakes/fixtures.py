@@ -3,6 +3,9 @@
 - `fake_deepgram` -> `tests.fakes.deepgram.FakeDeepgram` (live `/v1/listen` WebSocket)
 - `fake_openai`   -> `tests.fakes.openai_chat.FakeOpenAIChat` (`/v1/chat/completions`)
 - `fake_cartesia` -> `tests.fakes.cartesia.FakeCartesia` (`/tts/sse`, `/tts/bytes`)
+- `amadeus_server`, `duffel_server` -> `tests.fakes.flight_apis.FakeApiServer`
+- `fake_livekit` -> `tests.fakes.livekit.FakeLiveKit` (Twirp RoomService / AgentDispatchService)
+- `closing` -> registers an SDK-backed adapter to be closed on the test's own event loop
 
 Each server runs once per test session (a background uvicorn thread on a free 127.0.0.1 port) and
 is `reset()` before and after every test, so knobs and recordings never leak between tests.
@@ -19,6 +22,8 @@ import pytest
 
 from tests.fakes.cartesia import FakeCartesia
 from tests.fakes.deepgram import FakeDeepgram
+from tests.fakes.flight_apis import FakeApiServer
+from tests.fakes.livekit import FakeLiveKit
 from tests.fakes.openai_chat import FakeOpenAIChat
 
 
@@ -65,9 +70,6 @@ def fake_cartesia(_running_cartesia: FakeCartesia) -> Iterator[FakeCartesia]:
 
 
 # --- LiveKit (tests.fakes.livekit.FakeLiveKit: Twirp RoomService / AgentDispatchService) ------
-from tests.fakes.livekit import FakeLiveKit
-
-
 @pytest.fixture(scope="session")
 def _running_livekit() -> Iterator[FakeLiveKit]:
     with FakeLiveKit() as server:
@@ -80,3 +82,46 @@ def fake_livekit(_running_livekit: FakeLiveKit) -> Iterator[FakeLiveKit]:
     _running_livekit.reset()
     yield _running_livekit
     _running_livekit.reset()
+
+
+# --- the flight APIs (tests.fakes.flight_apis.FakeApiServer) --------------------------------------
+@pytest.fixture(scope="session")
+def _running_amadeus() -> Iterator[FakeApiServer]:
+    with FakeApiServer("amadeus") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def _running_duffel() -> Iterator[FakeApiServer]:
+    with FakeApiServer("duffel") as server:
+        yield server
+
+
+@pytest.fixture
+def amadeus_server(_running_amadeus: FakeApiServer) -> Iterator[FakeApiServer]:
+    """The fake Amadeus API over real HTTP, with every knob and counter reset."""
+    _running_amadeus.reset()
+    yield _running_amadeus
+    _running_amadeus.reset()
+
+
+@pytest.fixture
+def duffel_server(_running_duffel: FakeApiServer) -> Iterator[FakeApiServer]:
+    """The fake Duffel API over real HTTP, with every knob and counter reset."""
+    _running_duffel.reset()
+    yield _running_duffel
+    _running_duffel.reset()
+
+
+@pytest.fixture
+async def closing():
+    """`closing(adapter)` registers an SDK-backed adapter to be closed on this test's event loop."""
+    made = []
+
+    def register(adapter):
+        made.append(adapter)
+        return adapter
+
+    yield register
+    for adapter in made:
+        await adapter.aclose()

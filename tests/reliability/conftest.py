@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 import pytest
 
@@ -20,14 +20,18 @@ from flight_search import FlightQuery, SearchOutcome, search_flights
 from flight_search.providers.base import FlightProvider
 from tests.conftest import TODAY
 from tests.fakes.fixtures import (  # noqa: F401  (fixtures, see tests/fakes/fixtures.py)
+    _running_amadeus,
     _running_cartesia,
     _running_deepgram,
+    _running_duffel,
     _running_openai,
+    amadeus_server,
+    closing,
+    duffel_server,
     fake_cartesia,
     fake_deepgram,
     fake_openai,
 )
-from tests.fakes.flight_apis import FakeApiServer
 
 FUZZ_EXAMPLES, FUZZ_EXAMPLES_SLOW = 2_000, 10_000
 REQUEST = "from Madrid to London tomorrow"
@@ -47,42 +51,6 @@ def slow(request) -> bool:
 def fuzz_examples(slow) -> int:
     """Hypothesis examples per fuzz test: 2,000 in the normal run, 10,000 with --slow."""
     return FUZZ_EXAMPLES_SLOW if slow else FUZZ_EXAMPLES
-
-
-# --- the flight API fakes (one server each per test session, reset around every test) -----------
-@pytest.fixture(scope="session")
-def _running_amadeus() -> Iterator[FakeApiServer]:
-    with FakeApiServer("amadeus") as server:
-        yield server
-
-
-@pytest.fixture(scope="session")
-def _running_duffel() -> Iterator[FakeApiServer]:
-    with FakeApiServer("duffel") as server:
-        yield server
-
-
-@pytest.fixture
-def amadeus_server(_running_amadeus: FakeApiServer) -> Iterator[FakeApiServer]:
-    _running_amadeus.reset()
-    yield _running_amadeus
-    _running_amadeus.reset()
-
-
-@pytest.fixture
-def duffel_server(_running_duffel: FakeApiServer) -> Iterator[FakeApiServer]:
-    _running_duffel.reset()
-    yield _running_duffel
-    _running_duffel.reset()
-
-
-@pytest.fixture
-async def closing():
-    """`closing(adapter)` closes an SDK-backed adapter at the end of the test, on its event loop."""
-    made = []
-    yield lambda adapter: made.append(adapter) or adapter
-    for adapter in made:
-        await adapter.aclose()
 
 
 class TieredSession(Session):
