@@ -36,6 +36,16 @@ def config_copy(tmp_path, monkeypatch):
     clear_caches()
 
 
+@pytest.fixture()
+def fresh_livekit_settings():
+    """configs/livekit.yaml read afresh before and after the test (tests change APP_ENV and the file)."""
+    from assistant.livekit_rooms import livekit_settings
+
+    livekit_settings.cache_clear()
+    yield
+    livekit_settings.cache_clear()
+
+
 PROVIDER_VARIABLES = ("DEEPGRAM_API_KEY", "OPENAI_API_KEY", "CARTESIA_API_KEY", "AMADEUS_CLIENT_ID",
                       "AMADEUS_CLIENT_SECRET", "DUFFEL_ACCESS_TOKEN", "DEEPGRAM_BASE_URL", "OPENAI_BASE_URL",
                       "CARTESIA_BASE_URL", "AMADEUS_BASE_URL", "DUFFEL_BASE_URL", "LIVEKIT_URL",

@@ -15,11 +15,7 @@ from assistant import livekit_rooms as lk
 METADATA = {"language": "es", "environment": "noisy", "interruptions": False}
 
 
-@pytest.fixture(autouse=True)
-def fresh_settings():
-    lk.livekit_settings.cache_clear()
-    yield
-    lk.livekit_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_livekit_settings")
 
 
 @pytest.fixture()

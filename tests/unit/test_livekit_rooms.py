@@ -15,11 +15,7 @@ KEY = "APIunitTestKey01"
 SECRET = "unit-test-secret-" + "x" * 32
 
 
-@pytest.fixture(autouse=True)
-def fresh_settings():
-    lk.livekit_settings.cache_clear()
-    yield
-    lk.livekit_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("fresh_livekit_settings")
 
 
 @pytest.fixture()
