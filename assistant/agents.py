@@ -2,11 +2,9 @@
 that falls back to the offline agent when the model fails or is too slow."""
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import time
-from typing import AsyncIterator
 
 from flight_search import FlightQuery, SearchOutcome, chat_markdown, normalize_airline, speech_text
 from flight_search.airports import is_known_place
@@ -14,7 +12,7 @@ from languages import city_code_for, find_cities, find_date, get_language
 
 from .deadlines import within_deadline
 from .events import ProviderFallback
-from .providers.base import LanguageModel, LlmDelta, ProviderError, ToolRequest
+from .providers.base import LanguageModel, ProviderError, ToolRequest
 from .settings import app_settings, voice_settings
 from .speech import SentenceBuffer, speech_from_chat
 from .turn import Reply, Turn

@@ -22,7 +22,6 @@ from languages.spoken import spoken_numbers_supported
 if TYPE_CHECKING:
     from .qa import UtteranceRun
 
-Verdict = "tuple[bool, str] | None"
 STT_MODELS = ("nova-2", "nova-3")
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 

@@ -15,7 +15,7 @@ from languages import get_language, phrase
 
 from .agents import LlmAgent, OfflineAgent
 from .limits import RateLimitExceeded, SlidingWindowLimit
-from .events import Audio, ErrorEvent, Event, Notice, PreSpeechText, Thinking, TurnMetrics, UserTranscript
+from .events import Audio, ErrorEvent, Event, Notice, Thinking, TurnMetrics, UserTranscript
 from .providers.base import LanguageModel
 from .recording import ConversationRecorder
 from .settings import app_settings, environment_presets, voice_settings

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import ctypes
 import gc
 import os
 import sys
@@ -39,6 +38,7 @@ for variable in ("DEEPGRAM_API_KEY", "OPENAI_API_KEY", "CARTESIA_API_KEY", "AMAD
 from fixed_latency import FixedStt, speech_frames  # noqa: E402
 
 from assistant import EventType  # noqa: E402
+from assistant.memory import release_free_memory  # noqa: E402
 from assistant.voice import VoiceChannel  # noqa: E402
 from demo import handlers  # noqa: E402
 from demo.event_log import DEFAULT_KINDS  # noqa: E402
@@ -94,14 +94,6 @@ async def typed_turns(visitor_id: str, count: int, offset: int = 0) -> int:
 def pcm_mb(conversation) -> float:
     """Assistant audio (PCM samples of Audio events) held in a conversation's event log."""
     return sum(e.samples.nbytes for e in conversation.session.events if e.type == EventType.AUDIO) / 1e6
-
-
-def malloc_trim() -> bool:
-    """Hand freed heap memory back to the OS (glibc), to tell memory still in use from memory kept by malloc."""
-    try:
-        return bool(ctypes.CDLL("libc.so.6").malloc_trim(0))
-    except OSError:
-        return False
 
 
 async def voice_visit(mic_frames: list) -> str:
@@ -168,7 +160,7 @@ async def main(args) -> None:
     store.get(None)
     store.limit = limit
     after_drop, fds_dropped = rss_mb(), open_fds()
-    trimmed = malloc_trim()
+    trimmed = release_free_memory(force=True)
     after_trim = rss_mb()
 
     print(f"baseline after warm-up ({args.warmup_turns} turns, {args.warmup_sessions} voice visits): "

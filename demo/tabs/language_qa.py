@@ -6,13 +6,14 @@ The checks live in `assistant.qa`; this module turns results into views and wire
 from __future__ import annotations
 
 import html
-import wave
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import gradio as gr
 import pandas as pd
 
+from assistant.providers.base import AudioChunk
+from assistant.providers.espeak_tts import write_wav
 from assistant.qa import CHECK_TITLES, CHECKS, CheckStatus, LanguageResult, check_language, resolve_languages, write_csv
 from assistant.scratch import scratch_dir
 from languages import all_languages
@@ -76,11 +77,7 @@ def save_audio(run: QaRun, result: LanguageResult) -> None:
     """Write each reply's audio to the run's folder and drop it from memory."""
     for index, utterance in enumerate(result.runs):
         if utterance.samples is not None and len(utterance.samples) and run.folder is not None:
-            with wave.open(str(run.folder / f"{result.code}-{index}.wav"), "wb") as out:
-                out.setnchannels(1)
-                out.setsampwidth(2)
-                out.setframerate(utterance.sample_rate)
-                out.writeframes(utterance.samples.astype("<i2").tobytes())
+            write_wav(run.folder / f"{result.code}-{index}.wav", AudioChunk(utterance.sample_rate, utterance.samples))
         utterance.samples = None
 
 

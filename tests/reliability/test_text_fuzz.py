@@ -18,7 +18,6 @@ import re
 import unicodedata
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
