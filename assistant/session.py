@@ -17,12 +17,12 @@ from .agents import LlmAgent, OfflineAgent
 from .limits import RateLimitExceeded, SlidingWindowLimit
 from .events import Audio, ErrorEvent, Event, Notice, Thinking, TurnMetrics, UserTranscript
 from .providers.base import LanguageModel
-from .recording import ConversationRecorder
 from .settings import app_settings, environment_presets, voice_settings
 from .text_input import clean_text
 from .turn import Reply, Turn
 from .understanding import Slots
-from .voices import Voices
+from .voice.recording import ConversationRecorder
+from .voice.voices import Voices
 
 log = logging.getLogger(__name__)
 EVENT_LOG_LIMIT = 500

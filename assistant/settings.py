@@ -92,8 +92,8 @@ def validate_all() -> None:
     from flight_search.chain import chain_config
     from flight_search.scenarios import scenarios_file
 
-    from .livekit_rooms import livekit_settings
-    from .qa_checks import qa_settings
+    from .livekit.rooms import livekit_settings
+    from .qa.checks import qa_settings
 
     app_settings()
     environment_presets()
@@ -113,7 +113,8 @@ def clear_caches() -> None:
     from flight_search.chain import chain_config
     from flight_search.scenarios import scenarios_file
 
-    from . import livekit_rooms, qa_checks
+    from .livekit import rooms as livekit_rooms
+    from .qa import checks as qa_checks
 
     for cached in (app_settings, environment_presets, voice_settings, airlines_file, _table, chain_config, scenarios_file,
                    qa_checks.qa_settings, qa_checks._airline_names, qa_checks._raw_codes, livekit_rooms.livekit_settings):

@@ -15,7 +15,7 @@ from .speech import split_sentences
 
 if TYPE_CHECKING:
     from .session import Session
-    from .voices import ReplyVoice
+    from .voice.voices import ReplyVoice
 
 
 @dataclass(frozen=True)

@@ -149,7 +149,7 @@ async def phase(sessions: int, turns: int, mic_mode: str, utterance: list, stagg
 
 def vad_ms_per_window(windows: int = 300) -> float:
     """Wall time of one Silero window (512 samples, 32 ms of audio) in a live stream's detector."""
-    from assistant.vad import WINDOW, shared_vad
+    from assistant.voice.vad import WINDOW, shared_vad
 
     stream = shared_vad().open_stream()
     window = (np.sin(np.arange(WINDOW) / 5) * 3000).astype(np.int16)

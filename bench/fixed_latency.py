@@ -22,7 +22,7 @@ from assistant import EventType, Session  # noqa: E402
 from assistant.providers.base import (AudioChunk, LanguageModel, LlmDelta, SpeechToText, SttStream,  # noqa: E402
                                       TextToSpeech, Transcript)
 from assistant.voice import VoiceChannel  # noqa: E402
-from assistant.voices import Voices  # noqa: E402
+from assistant.voice.voices import Voices  # noqa: E402
 from tests.speech_audio import frames, speech  # noqa: E402
 
 STT_FINAL_S, LLM_FIRST_S, LLM_REST_S, TTS_FIRST_S = 0.100, 0.320, 1.5, 0.090

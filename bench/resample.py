@@ -26,7 +26,7 @@ import soxr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from assistant.audio import StreamingResampler, resample  # noqa: E402
+from assistant.voice.audio import StreamingResampler, resample  # noqa: E402
 from assistant.providers.espeak_tts import speak_pcm  # noqa: E402
 
 IN_RATE, OUT_RATE = 24_000, 48_000

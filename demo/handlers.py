@@ -7,7 +7,7 @@ import gradio as gr
 import numpy as np
 
 from assistant import Audio, EventType, app_settings
-from assistant.audio import StreamingResampler
+from assistant.voice.audio import StreamingResampler
 
 from .chat_view import ChatView
 from .event_log import DEFAULT_KINDS, latency_figure, log_html, log_rows

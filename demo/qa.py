@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from assistant.qa import CHECKS, CheckStatus, LanguageResult, resolve_languages, run_matrix, write_csv
-from assistant.qa_checks import qa_settings
+from assistant.qa.checks import qa_settings
 from assistant.settings import validate_all
 from languages import ConfigError
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant import Session, voice_settings
-from assistant.recording import ConversationRecorder
+from assistant.voice.recording import ConversationRecorder
 
 from .chat_view import ChatView
 

@@ -39,7 +39,7 @@ def config_copy(tmp_path, monkeypatch):
 @pytest.fixture()
 def fresh_livekit_settings():
     """configs/livekit.yaml read afresh before and after the test (tests change APP_ENV and the file)."""
-    from assistant.livekit_rooms import livekit_settings
+    from assistant.livekit.rooms import livekit_settings
 
     livekit_settings.cache_clear()
     yield

@@ -5,7 +5,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from assistant.audio import resample
+from assistant.voice.audio import resample
 from assistant.providers.espeak_tts import speak_pcm, write_wav
 from assistant.providers.base import AudioChunk
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..settings import voice_settings
-from ..voices import Voices
+from ..voice.voices import Voices
 from .base import LanguageModel, SpeechToText
 from .errors import env_key
 

@@ -15,7 +15,7 @@ import pandas as pd
 from assistant.providers.base import AudioChunk
 from assistant.providers.espeak_tts import write_wav
 from assistant.qa import CHECK_TITLES, CHECKS, CheckStatus, LanguageResult, check_language, resolve_languages, write_csv
-from assistant.scratch import scratch_dir
+from assistant.voice.scratch import scratch_dir
 from languages import all_languages
 
 from ..plots import qa_heatmap_figure

@@ -1,7 +1,7 @@
 """The "LiveKit" tab: a room for trying the production LiveKit agent in the visitor's language.
 
 The status line, the result card and the click handler are plain functions calling
-`assistant.livekit_rooms`; `build_tab` only wires Gradio.
+`assistant.livekit.rooms`; `build_tab` only wires Gradio.
 
 Constraint: the page receives the room, the identity, the server URL, the participant token and
 the join link, never LIVEKIT_API_KEY or LIVEKIT_API_SECRET (a `LiveKitPlan` does not carry them).
@@ -14,7 +14,7 @@ import secrets
 
 import gradio as gr
 
-from assistant.livekit_rooms import LiveKitPlan, livekit_settings, prepare_room, preview
+from assistant.livekit.rooms import LiveKitPlan, livekit_settings, prepare_room, preview
 
 STEP_LABELS = {"create_room": "Create room", "dispatch_agent": "Dispatch agent", "token": "Participant token"}
 STATUS_MARKS = {"ok": "✔", "skipped": "–", "failed": "✘"}

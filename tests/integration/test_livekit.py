@@ -10,7 +10,7 @@ import jwt
 import pytest
 from livekit import api
 
-from assistant import livekit_rooms as lk
+from assistant.livekit import rooms as lk
 
 METADATA = {"language": "es", "environment": "noisy", "interruptions": False}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.audio import pcm16_bytes
+from assistant.voice.audio import pcm16_bytes
 from assistant.providers.base import ErrorKind, ProviderError, VoiceOptions
 from assistant.providers.cartesia_tts import CartesiaTTS
 from assistant.providers.deepgram_stt import DeepgramSTT

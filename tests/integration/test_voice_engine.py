@@ -15,7 +15,7 @@ from assistant.providers.deepgram_stt import DeepgramSTT
 from assistant.providers.espeak_tts import EspeakTTS
 from assistant.providers.openai_llm import OpenAILLM
 from assistant.voice import VoiceChannel
-from assistant.voices import Voices
+from assistant.voice.voices import Voices
 from tests.conftest import TODAY
 from tests.speech_audio import frames, speech
 
@@ -280,7 +280,7 @@ async def test_a_voice_conversation_is_recorded_visitor_left_assistant_right(fak
 
     import numpy as np
 
-    from assistant.recording import RATE, ConversationRecorder
+    from assistant.voice.recording import RATE, ConversationRecorder
 
     fake_deepgram.script = [REQUEST]
     session = Session("en", today=TODAY, llm=None, voices=offline_voices)

@@ -14,7 +14,7 @@ import secrets
 import jwt
 import pytest
 
-from assistant import livekit_rooms as lk
+from assistant.livekit import rooms as lk
 
 pytestmark = [pytest.mark.live,
               pytest.mark.skipif(not all(os.environ.get(v, "").strip() for v in lk.VARIABLES),

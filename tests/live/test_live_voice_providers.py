@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from assistant.audio import pcm16_bytes
+from assistant.voice.audio import pcm16_bytes
 from assistant.providers.base import ProviderError
 from assistant.providers.cartesia_tts import CartesiaTTS
 from assistant.providers.deepgram_stt import DeepgramSTT

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from assistant import EventType
-from assistant.audio import AudioInputError, normalize_frame
+from assistant.voice.audio import AudioInputError, normalize_frame
 from assistant.voice import VoiceChannel
 from demo.sessions import ConversationStore
 from tests.conftest import ROOT

@@ -19,7 +19,7 @@ from assistant.providers.espeak_tts import EspeakTTS
 from assistant.providers.openai_llm import OpenAILLM
 from assistant.settings import voice_settings
 from assistant.voice import VoiceChannel
-from assistant.voices import Voices
+from assistant.voice.voices import Voices
 from demo.chat_view import ChatView
 from flight_search.providers import faults as flight_faults
 from flight_search.providers.amadeus import AmadeusProvider

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from assistant import EventType, Session, app_settings
 from assistant.providers.espeak_tts import EspeakTTS
 from assistant.providers.openai_llm import OpenAILLM
-from assistant.voices import Voices
+from assistant.voice.voices import Voices
 from demo.chat_view import ChatView
 from demo.event_log import LOG_KINDS, log_html, log_rows
 from languages import phrase

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soxr
 
-from assistant.audio import (AudioInputError, FrameCutter, LevelMeter, StreamingResampler,
+from assistant.voice.audio import (AudioInputError, FrameCutter, LevelMeter, StreamingResampler,
                              from_pcm16_bytes, mulaw_decode, mulaw_encode, normalize_frame,
                              pcm16_bytes, resample, silence, to_float32)
 

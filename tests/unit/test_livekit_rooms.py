@@ -8,7 +8,7 @@ import jwt
 import pytest
 from livekit import api
 
-from assistant import livekit_rooms as lk
+from assistant.livekit import rooms as lk
 from languages import ConfigError
 
 KEY = "APIunitTestKey01"

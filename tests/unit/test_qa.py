@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 
-from assistant import qa_checks
+from assistant.qa import checks as qa_checks
 from assistant.qa import CHECKS, CheckStatus, UtteranceRun, check_language, csv_text, resolve_languages
 from demo import qa as qa_cli
 from languages import ConfigError, all_languages, get_language

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from assistant import Session
-from assistant.recording import RATE, ConversationRecorder
+from assistant.voice.recording import RATE, ConversationRecorder
 
 
 class Clock:
@@ -132,7 +132,7 @@ def test_recordings_hold_no_open_files_between_writes():
 
 async def test_the_session_log_keeps_audio_lengths_but_not_samples():
     from assistant.providers.espeak_tts import EspeakTTS
-    from assistant.voices import Voices
+    from assistant.voice.voices import Voices
 
     session = Session("en", llm=None, voices=Voices(None, EspeakTTS()))
     played = [e async for e in session.handle_text("hello") if e.type.value == "audio"]

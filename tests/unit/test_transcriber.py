@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 
 from assistant.providers.base import ErrorKind, ProviderError, SpeechToText, SttStream, Transcript
-from assistant.transcriber import LiveTranscriber
+from assistant.voice.transcriber import LiveTranscriber
 
 
 class BrokenStream(SttStream):

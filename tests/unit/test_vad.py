@@ -8,11 +8,11 @@ import warnings
 import numpy as np
 import pytest
 
-from assistant.audio import resample
+from assistant.voice.audio import resample
 from assistant.providers.base import AudioChunk
 from assistant.providers.espeak_tts import speak_pcm
 from assistant.settings import EnvironmentPreset, environment_presets
-from assistant.vad import (SAMPLE_RATE, WINDOW, SileroVad, SpeechSegmenter, VadEvent, VadEventKind,
+from assistant.voice.vad import (SAMPLE_RATE, WINDOW, SileroVad, SpeechSegmenter, VadEvent, VadEventKind,
                            VadOptions, options_for_preset, speech_timestamps)
 
 ESPEAK_RATE = 22050

@@ -1,4 +1,4 @@
-"""assistant.voices: the cloud voice when it can, the offline voice when it cannot, silence as a last resort."""
+"""assistant.voice.voices: the cloud voice when it can, the offline voice when it cannot, silence as a last resort."""
 from __future__ import annotations
 
 from typing import AsyncIterator
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from assistant.providers.base import AudioChunk, ErrorKind, ProviderError, TextToSpeech
-from assistant.voices import ReplyVoice, Voices
+from assistant.voice.voices import ReplyVoice, Voices
 from languages import TtsRoute, all_languages, tts_route
 
 CLOUD_MARK, OFFLINE_MARK = 1, 2

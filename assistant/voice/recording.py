@@ -6,7 +6,7 @@ Constraints:
 - Natural gaps are kept: a chunk lands at the time it arrived (on the recorder's clock), or right
   after the channel's previous chunk when that ended later (audio made faster than real time).
 - At most `max_seconds` of audio per channel; later audio is dropped and the export says so.
-- Files live in a scratch directory (`assistant.scratch`), made on first use, removed by `close`
+- Files live in a scratch directory (`assistant.voice.scratch`), made on first use, removed by `close`
   and, for recordings nobody closed, pruned after a few hours.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Callable
 import numpy as np
 
 from .audio import resample
-from .events import Event
+from ..events import Event
 from .scratch import scratch_dir
 
 RATE = 48_000

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from flight_search.providers.http import redact, short
 from languages import load_config, normalize_code
 
-from .providers.errors import env_key, provider_error
+from ..providers.errors import env_key, provider_error
 
 VARIABLES = ("LIVEKIT_URL", "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET")
 APP_ENVS = ("development", "production")

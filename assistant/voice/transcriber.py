@@ -12,7 +12,7 @@ import time
 from collections import deque
 from typing import Awaitable, Callable
 
-from .providers.base import ProviderError, SpeechToText, SttStream, Transcript
+from ..providers.base import ProviderError, SpeechToText, SttStream, Transcript
 
 log = logging.getLogger(__name__)
 MAX_BUFFERED_BYTES = 16000 * 2 * 5   # audio kept while reconnecting: 5 s of 16 kHz linear16

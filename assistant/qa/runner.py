@@ -2,7 +2,7 @@
 
 One `LanguageResult` per language, one `CheckResult` per check (`CHECKS`, in column order). The
 engine runs with the providers chosen from the environment (offline defaults without keys), and each
-result says which providers served it. The checks themselves are pure functions in `qa_checks`.
+result says which providers served it. The checks themselves are pure functions in `checks`.
 """
 from __future__ import annotations
 
@@ -20,9 +20,9 @@ import numpy as np
 
 from languages import Language, all_languages, get_language
 
-from . import qa_checks
-from .events import Audio, EventType, PreSpeechText, ToolCall, TurnMetrics
-from .session import _DEFAULT, Session
+from . import checks
+from ..events import Audio, EventType, PreSpeechText, ToolCall, TurnMetrics
+from ..session import _DEFAULT, Session
 
 
 class CheckStatus(str, Enum):
@@ -158,7 +158,7 @@ async def check_language(code: str, *, today: dt.date | None = None, llm=_DEFAUL
 
 
 def _check(name: str, language: Language, runs: list[UtteranceRun]) -> tuple[CheckStatus, str]:
-    verdict = getattr(qa_checks, f"check_{name}")(language, runs)
+    verdict = getattr(checks, f"check_{name}")(language, runs)
     if verdict is None:
         return CheckStatus.PASS, ""
     skipped, reason = verdict

@@ -20,7 +20,7 @@ from languages.scripts import dominant_script, is_in_script, script_counts
 from languages.spoken import spoken_numbers_supported
 
 if TYPE_CHECKING:
-    from .qa import UtteranceRun
+    from .runner import UtteranceRun
 
 STT_MODELS = ("nova-2", "nova-3")
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from .audio import FrameCutter, StreamingResampler, normalize_frame, resample, to_float32
-from .providers.base import AudioChunk
-from .settings import EnvironmentPreset
+from ..providers.base import AudioChunk
+from ..settings import EnvironmentPreset
 
 __all__ = [
     "SAMPLE_RATE", "WINDOW", "SileroStream", "SileroVad", "SpeechSegmenter", "VadEvent",

@@ -10,20 +10,22 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
 from languages import phrase, stt_route
 
 from .audio import AudioInputError, FrameCutter, LevelMeter, StreamingResampler, normalize_frame, pcm16_bytes
-from .events import Audio, ErrorEvent, Event, EventType, Notice, StateChange, TurnMetrics, UserTranscript, VadActivity
-from .memory import release_free_memory
-from .providers.base import SpeechToText
-from .session import Session
-from .settings import environment_presets, voice_settings
+from ..events import Audio, ErrorEvent, Event, EventType, Notice, StateChange, TurnMetrics, UserTranscript, VadActivity
+from ..memory import release_free_memory
+from ..providers.base import SpeechToText
+from ..settings import environment_presets, voice_settings
 from .transcriber import LiveTranscriber
 from .vad import SpeechSegmenter, VadEventKind
+
+if TYPE_CHECKING:
+    from ..session import Session
 
 log = logging.getLogger(__name__)
 NO_STT_MESSAGE = "Voice input needs DEEPGRAM_API_KEY — type instead. The VAD still shows when you speak."

@@ -12,7 +12,7 @@ from numbers import Integral
 import numpy as np
 import soxr
 
-from .providers.base import AudioChunk
+from ..providers.base import AudioChunk
 
 __all__ = [
     "MAX_SAMPLE_RATE", "AudioInputError", "FrameCutter", "LevelMeter", "StreamingResampler",

@@ -10,8 +10,8 @@ from typing import AsyncIterator
 
 from languages import TtsRoute, tts_route
 
-from .deadlines import within_deadline
-from .providers.base import AudioChunk, ErrorKind, ProviderError, TextToSpeech
+from ..deadlines import within_deadline
+from ..providers.base import AudioChunk, ErrorKind, ProviderError, TextToSpeech
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,13 @@
+"""The live audio path: frames and resampling, VAD, the live transcriber, the voice channel, the
+reply voices and the conversation recording."""
+from .audio import AudioInputError, FrameCutter, LevelMeter, StreamingResampler, mulaw_decode, mulaw_encode, normalize_frame
+from .channel import VoiceChannel
+from .recording import ConversationRecorder
+from .transcriber import LiveTranscriber
+from .vad import SileroVad, SpeechSegmenter
+from .voices import ReplyVoice, Voices
+
+__all__ = [
+    "AudioInputError", "FrameCutter", "LevelMeter", "StreamingResampler", "mulaw_decode", "mulaw_encode", "normalize_frame",
+    "VoiceChannel", "ConversationRecorder", "LiveTranscriber", "SileroVad", "SpeechSegmenter", "ReplyVoice", "Voices",
+]
