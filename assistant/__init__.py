@@ -4,11 +4,11 @@ from .events import (Audio, ErrorEvent, Event, EventType, Filler, Notice, PreSpe
 from .agents import LlmAgent, OfflineAgent
 from .session import Session
 from .turn import Reply, Turn
-from .settings import app_settings, environment_presets, ui_language_codes, validate_all, voice_settings
+from .settings import app_settings, environment_presets, ui_language_codes, voice_settings
 from .understanding import Slots, understand
 
 __all__ = [
     "Audio", "ErrorEvent", "Event", "ProviderFallback", "StateChange", "VadActivity", "EventType", "Filler", "Notice", "PreSpeechText", "Thinking", "ToolCall",
     "ToolResult", "TurnMetrics", "UserTranscript", "LlmAgent", "OfflineAgent", "Reply", "Session", "Turn",
-    "app_settings", "environment_presets", "ui_language_codes", "validate_all", "voice_settings", "Slots", "understand",
+    "app_settings", "environment_presets", "ui_language_codes", "voice_settings", "Slots", "understand",
 ]

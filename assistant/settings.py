@@ -86,37 +86,14 @@ def ui_language_codes() -> list[str]:
     return codes if wanted == "all" else [c for c in codes if c in wanted]
 
 
-def validate_all() -> None:
-    """Load every configuration file once, so a broken one fails at start (raises ConfigError)."""
-    from flight_search.airlines import airlines_file
-    from flight_search.chain import chain_config
-    from flight_search.scenarios import scenarios_file
-
-    from .livekit.rooms import livekit_settings
-    from .qa.checks import qa_settings
-
+def validate_config() -> None:
+    """Load and check the engine's files: `app.yaml`, `environments.yaml`, `voice.yaml` (raises ConfigError)."""
     app_settings()
     environment_presets()
     voice_settings()
-    all_languages()
-    airlines_file()
-    chain_config()
-    scenarios_file()
-    qa_settings()
-    livekit_settings()
 
 
 def clear_caches() -> None:
-    """Forget every loaded configuration (tests that swap `POLYGLOT_CONFIG_DIR`)."""
-    import languages
-    from flight_search.airlines import _table, airlines_file
-    from flight_search.chain import chain_config
-    from flight_search.scenarios import scenarios_file
-
-    from .livekit import rooms as livekit_rooms
-    from .qa import checks as qa_checks
-
-    for cached in (app_settings, environment_presets, voice_settings, airlines_file, _table, chain_config, scenarios_file,
-                   qa_checks.qa_settings, qa_checks._airline_names, qa_checks._raw_codes, livekit_rooms.livekit_settings):
+    """Forget the engine's loaded files (tests that point `POLYGLOT_CONFIG_DIR` elsewhere)."""
+    for cached in (app_settings, environment_presets, voice_settings):
         cached.cache_clear()
-    languages.clear_caches()

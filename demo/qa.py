@@ -15,8 +15,9 @@ from pathlib import Path
 
 from assistant.qa import CHECKS, CheckStatus, LanguageResult, resolve_languages, run_matrix, write_csv
 from assistant.qa.checks import qa_settings
-from assistant.settings import validate_all
 from languages import ConfigError
+
+from .startup import validate_all
 
 MARKS = {CheckStatus.PASS: "ok", CheckStatus.FAIL: "FAIL", CheckStatus.SKIPPED: "skip"}
 HEADINGS = {"route": "route", "greeting_script": "greet", "understood": "parse", "reply_language": "lang",

@@ -5,13 +5,14 @@ import gradio as gr
 
 from fastrtc import WebRTC
 
-from assistant import app_settings, environment_presets, validate_all, voice_settings
+from assistant import app_settings, environment_presets, voice_settings
 
 from . import handlers
 from .event_log import DEFAULT_KINDS, LOG_KINDS, log_html
 from .render import language_choices, route_card, status_html, voice_note
 from .rtc import rtc_configuration, server_rtc_configuration, turn_banner
 from .sessions import STORAGE_KEY, browser_secret
+from .startup import validate_all
 from .tabs import airline_aliases, fallback_simulation, language_qa, livekit_panel
 from .voice_stream import ConsoleStreamHandler
 

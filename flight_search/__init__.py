@@ -1,4 +1,5 @@
 """Flight search: airports, airline aliases, providers, the fallback chain, result formatting."""
+from . import airlines, chain, scenarios
 from .airlines import AirlineMatch, airline_candidates, all_airlines, find_airlines, normalize_airline
 from .chain import CircuitBreaker, FallbackChain, provider_names, search_flights
 from .formatting import chat_markdown, place_name, speech_text
@@ -13,5 +14,19 @@ __all__ = [
     "place_name", "speech_text", "Attempt", "AttemptStatus", "Flight", "FlightQuery",
     "SearchOutcome", "FAULT_KINDS", "RunResult", "ScenarioSpec", "all_scenarios", "attempt_rows",
     "parse_query", "percentile", "resolve_faults", "run_scenario", "scenario_choices", "scenario_faults",
-    "timing_summary",
+    "timing_summary", "validate_config", "clear_caches",
 ]
+
+
+def validate_config() -> None:
+    """Load and check `airlines.yaml`, `flight_search.yaml` and `scenarios.yaml` (raises ConfigError)."""
+    airlines.airlines_file()
+    chain.chain_config()
+    scenarios.scenarios_file()
+
+
+def clear_caches() -> None:
+    """Forget this room's loaded files (tests that point `POLYGLOT_CONFIG_DIR` elsewhere)."""
+    airlines.clear_caches()
+    chain.chain_config.cache_clear()
+    scenarios.clear_cache()

@@ -85,6 +85,12 @@ def airlines_file() -> AirlinesFile:
     return load_config("airlines.yaml", AirlinesFile)
 
 
+def clear_caches() -> None:
+    """Forget the loaded `configs/airlines.yaml` and the lookup table built from it."""
+    airlines_file.cache_clear()
+    _table.cache_clear()
+
+
 def _strip_fillers(folded: str, fillers: tuple[str, ...]) -> str:
     padded = f" {folded} "
     for filler in fillers:

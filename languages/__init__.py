@@ -1,15 +1,28 @@
 """Languages: the registry, code normalisation, STT/TTS routing, phrases and spoken formatting."""
+from . import places, registry, routing
 from .configfile import ConfigError, config_dir, load_config
 from .dates import find_date
 from .phrases import phrase
 from .places import CityMention, city_airports, city_code_for, city_name, find_cities, fold
-from .registry import Language, TtsRoute, clear_caches
+from .registry import Language, TtsRoute
 from .routing import Resolution, all_languages, get_language, normalize_code, stt_route, tts_route
 from .scripts import dominant_script, is_in_script
 
 __all__ = [
     "ConfigError", "config_dir", "load_config", "find_date", "phrase", "CityMention",
     "city_airports", "city_code_for", "city_name", "find_cities", "fold", "Language", "TtsRoute",
-    "clear_caches", "Resolution", "all_languages", "get_language", "normalize_code", "stt_route",
-    "tts_route", "dominant_script", "is_in_script",
+    "clear_caches", "validate_config", "Resolution", "all_languages", "get_language", "normalize_code",
+    "stt_route", "tts_route", "dominant_script", "is_in_script",
 ]
+
+
+def validate_config() -> None:
+    """Load and check `languages.yaml` and `cities.yaml` (raises ConfigError naming file and field)."""
+    all_languages()
+
+
+def clear_caches() -> None:
+    """Forget the loaded files and everything read from them (tests that point `POLYGLOT_CONFIG_DIR` elsewhere)."""
+    registry.clear_caches()
+    routing.clear_caches()
+    places.clear_caches()

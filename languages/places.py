@@ -104,3 +104,9 @@ def city_name(code: str, language_code: str) -> str | None:
     if names:
         return names[0]
     return next(c.name for c in cities_file().cities if c.code == city)
+
+
+def clear_caches() -> None:
+    """Forget the matchers built from `cities.yaml` (after the registry's files change)."""
+    _matcher.cache_clear()
+    _airport_to_city.cache_clear()

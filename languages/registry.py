@@ -217,11 +217,6 @@ def cities_file() -> CitiesFile:
 
 
 def clear_caches() -> None:
-    """Forget loaded files (used by tests that point `POLYGLOT_CONFIG_DIR` elsewhere)."""
-    from . import places, routing  # local import: both depend on this module
-
+    """Forget the loaded files (`languages.clear_caches` also forgets what was derived from them)."""
     languages_file.cache_clear()
     cities_file.cache_clear()
-    routing.clear_caches()
-    places._matcher.cache_clear()
-    places._airport_to_city.cache_clear()

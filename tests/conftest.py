@@ -25,7 +25,7 @@ def today() -> dt.date:
 @pytest.fixture()
 def config_copy(tmp_path, monkeypatch):
     """A writable copy of configs/ that the app reads instead of the real one."""
-    from assistant.settings import clear_caches
+    from demo.startup import clear_caches
 
     target = tmp_path / "configs"
     shutil.copytree(ROOT / "configs", target, ignore=shutil.ignore_patterns("_parts"))

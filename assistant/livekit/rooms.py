@@ -68,6 +68,16 @@ def livekit_settings() -> LiveKitSettings:
     return load_config("livekit.yaml", LiveKitSettings)
 
 
+def validate_config() -> None:
+    """Load and check `configs/livekit.yaml` (raises ConfigError naming file and field)."""
+    livekit_settings()
+
+
+def clear_caches() -> None:
+    """Forget the loaded `livekit.yaml` (tests that change it or point `POLYGLOT_CONFIG_DIR` elsewhere)."""
+    livekit_settings.cache_clear()
+
+
 @dataclass(frozen=True)
 class AppEnv:
     """Which naming applies: `name` is development or production; `note` says why when APP_ENV was ignored."""

@@ -62,6 +62,17 @@ def _raw_codes() -> re.Pattern:
     return re.compile(rf"\b(?:{'|'.join(sorted(places))})\b|\b(?:{'|'.join(sorted(carriers))})\s?\d{{1,4}}\b")
 
 
+def validate_config() -> None:
+    """Load and check `configs/qa.yaml` (raises ConfigError naming file and field)."""
+    qa_settings()
+
+
+def clear_caches() -> None:
+    """Forget `qa.yaml` and the patterns built from the airline and city files."""
+    for cached in (qa_settings, _airline_names, _raw_codes):
+        cached.cache_clear()
+
+
 def without_airline_names(text: str) -> str:
     """The text without airline names ("KLM", "Xiamen Airlines"): brand names are not the reply's language."""
     return _airline_names().sub(" ", text)

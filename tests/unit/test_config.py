@@ -7,7 +7,8 @@ import sys
 
 import pytest
 
-from assistant.settings import app_settings, environment_presets, validate_all
+from assistant.settings import app_settings, environment_presets
+from demo.startup import validate_all
 from languages import ConfigError
 
 from ..conftest import ROOT

@@ -36,7 +36,7 @@ def test_zero_means_no_limit():
 
 
 def set_limits(config_copy, **values) -> None:
-    from assistant.settings import clear_caches
+    from demo.startup import clear_caches
 
     path = config_copy / "app.yaml"
     text = path.read_text()

@@ -9,9 +9,9 @@ import textwrap
 import pytest
 
 import flight_search
-from assistant.settings import clear_caches
 from demo.tabs import airline_aliases as aliases
 from demo.plots import waterfall_figure
+from demo.startup import clear_caches
 from demo.tabs.fallback_simulation import make_runner
 from flight_search import (FAULT_KINDS, Attempt, AttemptStatus, FlightQuery, SearchOutcome, attempt_rows,
                            parse_query, percentile, provider_names, resolve_faults, run_scenario,
