@@ -43,7 +43,8 @@ class Session:
     def __init__(self, language: str = "en", environment: str = "medium", interruptions: bool = True,
                  *, session_id: str | None = None, today: dt.date | None = None,
                  llm: LanguageModel | None | object = _DEFAULT, voices: Voices | None | object = _DEFAULT) -> None:
-        from .providers import default_llm, default_voices
+        from .providers import default_llm
+        from .voice.voices import default_voices
 
         resolved = get_language(language)
         self.language = resolved.code if resolved else "en"

@@ -1,4 +1,5 @@
-"""Voice-stage providers and the factories that pick them from the environment.
+"""Voice-stage providers and the factories that pick them from the environment (the reply voices'
+factory, `assistant.voice.voices.default_voices`, builds on these).
 
 A stage uses its real provider when its key is set (DEEPGRAM_API_KEY, OPENAI_API_KEY,
 CARTESIA_API_KEY) and its offline default otherwise. Factories are cached per key, so a client and
@@ -9,7 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..settings import voice_settings
-from ..voice.voices import Voices
 from .base import LanguageModel, SpeechToText
 from .errors import env_key
 
@@ -32,17 +32,6 @@ def _llm(key: str, base_url: str, model: str, temperature: float, timeout_s: flo
                      options=VoiceOptions(timeout_s=timeout_s)) if key else None
 
 
-@lru_cache(maxsize=4)
-def _voices(key: str, base_url: str, sample_rate: int, timeout_s: float) -> Voices:
-    from .base import VoiceOptions
-    from .cartesia_tts import CartesiaTTS
-    from .espeak_tts import EspeakTTS
-
-    cloud = CartesiaTTS(key, sample_rate=sample_rate, base_url=base_url or None,
-                        options=VoiceOptions(timeout_s=timeout_s)) if key else None
-    return Voices(cloud, EspeakTTS())
-
-
 def default_stt() -> SpeechToText | None:
     """Deepgram when DEEPGRAM_API_KEY is set, else None (voice input then needs a key)."""
     return _stt(env_key("DEEPGRAM_API_KEY"), env_key("DEEPGRAM_BASE_URL"))
@@ -53,13 +42,6 @@ def default_llm() -> LanguageModel | None:
     settings = voice_settings()
     return _llm(env_key("OPENAI_API_KEY"), env_key("OPENAI_BASE_URL"), settings.llm_model,
                 settings.llm_temperature, settings.llm_timeout_s)
-
-
-def default_voices() -> Voices:
-    """Cartesia (when CARTESIA_API_KEY is set) with espeak-ng as the offline voice."""
-    settings = voice_settings()
-    return _voices(env_key("CARTESIA_API_KEY"), env_key("CARTESIA_BASE_URL"), settings.tts_sample_rate,
-                   settings.tts_timeout_s)
 
 
 def missing_keys() -> dict[str, str]:

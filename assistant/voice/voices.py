@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import AsyncIterator
 
 from languages import TtsRoute, tts_route
 
 from ..deadlines import within_deadline
-from ..providers.base import AudioChunk, ErrorKind, ProviderError, TextToSpeech
+from ..providers.base import AudioChunk, ErrorKind, ProviderError, TextToSpeech, VoiceOptions
+from ..providers.errors import env_key
+from ..settings import voice_settings
 
 log = logging.getLogger(__name__)
 
@@ -71,3 +74,20 @@ class Voices:
 
     def for_reply(self, language: str) -> ReplyVoice:
         return ReplyVoice(tts_route(language), self.cloud, self.offline)
+
+
+@lru_cache(maxsize=4)
+def _voices(key: str, base_url: str, sample_rate: int, timeout_s: float) -> Voices:
+    from ..providers.cartesia_tts import CartesiaTTS
+    from ..providers.espeak_tts import EspeakTTS
+
+    cloud = CartesiaTTS(key, sample_rate=sample_rate, base_url=base_url or None,
+                        options=VoiceOptions(timeout_s=timeout_s)) if key else None
+    return Voices(cloud, EspeakTTS())
+
+
+def default_voices() -> Voices:
+    """Cartesia (when CARTESIA_API_KEY is set) with espeak-ng as the offline voice; cached per key."""
+    settings = voice_settings()
+    return _voices(env_key("CARTESIA_API_KEY"), env_key("CARTESIA_BASE_URL"), settings.tts_sample_rate,
+                   settings.tts_timeout_s)
