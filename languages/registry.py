@@ -223,5 +223,4 @@ def clear_caches() -> None:
     languages_file.cache_clear()
     cities_file.cache_clear()
     routing.clear_caches()
-    places._matcher.cache_clear()
-    places._airport_to_city.cache_clear()
+    places.clear_caches()
