@@ -200,11 +200,20 @@ def build_places(metros: list[dict], aliases: dict[str, str], curated_names: dic
     groups, city_of = _group_airports(airports, _Grid(cities))
     metro_of_group: dict[object, dict] = {}
     for metro in metros:
-        keys = [k for k, codes in groups.items() if set(codes) & set(metro["airports"])]
-        if keys:
-            wanted = fold_name(metro["name"])
-            metro_of_group[max(keys, key=lambda k: (city_of[k] is not None and wanted in _city_names(city_of[k]),
-                                                    (city_of[k] or {}).get("population", 0)))] = metro
+        wanted = fold_name(metro["name"])
+        country = next((airports[a]["country"] for a in metro["airports"] if a in airports), None)
+        keys = [k for k, codes in groups.items() if set(codes) & set(metro["airports"])
+                or (city_of[k] is not None and city_of[k]["countrycode"] == country
+                    and fold_name(city_of[k]["name"]) == wanted)]
+        if not keys:
+            continue
+        home = max(keys, key=lambda k: (city_of[k] is not None and wanted in _city_names(city_of[k]),
+                                        (city_of[k] or {}).get("population", 0)))
+        for key in keys:  # Toronto's YTZ and its YYZ (filed under Mississauga) make one city
+            if key != home and key not in metro_of_group:
+                groups[home] += groups.pop(key)
+                city_of.pop(key)
+        metro_of_group[home] = metro
     places: list[PlaceRecord] = []
     owned_cities: set[int] = set()
     for key, codes in groups.items():

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .common_words import EXCESS_COMMON, EXCESS_VERY_COMMON, commonness, is_frequent_word
-from .folding import fold_name, is_unspaced
+from .folding import fold_name, is_cased, is_unspaced
 from .gazetteer import Place
 from .place_matching import fuzzy_place, qualifier_matches
 from .places import PlaceMention, Word, find_places, words
 from .registry import LanguageSpec
 from .routing import get_language
 
+EXCESS_MARKED_LOWERCASE = 0.5  # a lower-case name after from/to must be this little of a word
 AMBIGUOUS_RATIO = 0.5   # a second place this big relative to the first (population x fame) is asked about
 
 
@@ -94,17 +95,29 @@ def _stem(mention: PlaceMention) -> str:
     return folded
 
 
-def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: str, code: str) -> bool:
+def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: str, code: str,
+              others: list[tuple[PlaceMention, str | None]]) -> bool:
+    """Whether a name is a place here: marked, or named the way a place is (see the module doc)."""
     if mention.is_code:
         return True
     word_likeness = commonness(_stem(mention), code)
-    if role:
-        return word_likeness < EXCESS_VERY_COMMON or mention.capitalized
-    if word_likeness < EXCESS_COMMON:
-        return True
+    if role:  # "to Nice" is a place; "to my mobile", "de paz" in lower case are words
+        lowercase = is_cased(mention.surface) and not mention.capitalized
+        return word_likeness < (EXCESS_MARKED_LOWERCASE if lowercase else EXCESS_VERY_COMMON)
+    letters = sum(ch.isalpha() for ch in text)
+    if sum(ch.isalpha() for ch in mention.surface) >= 0.5 * letters:  # the answer is the name itself
+        return word_likeness < EXCESS_COMMON or mention.capitalized
+    if word_likeness >= EXCESS_COMMON:
+        return False
     previous = found[mention.first_word - 1].end if mention.first_word else 0
     sentence_start = mention.first_word == 0 or any(ch in ".!?¿¡" for ch in text[previous:mention.start])
-    return mention.capitalized and not sentence_start
+    if mention.capitalized and not sentence_start:
+        return True
+    marked = [m for m, r in others if r and m is not mention]
+    if marked:  # "boston to denver": right before or after a marked place
+        return any(0 < m.first_word - mention.last_word <= 3 or 0 < mention.first_word - m.last_word <= 2
+                   for m in marked)
+    return len(others) >= 2 or mention.capitalized
 
 
 def _fame(place: Place) -> float:
@@ -156,9 +169,9 @@ def read_places(text: str, code: str, *, expecting: str | None = None) -> PlaceR
     """Origin and destination in `text` (language `code`); `expecting` is the slot just asked for."""
     found = words(text)
     roles: list[tuple[PlaceMention, str | None]] = []
-    for mention in find_places(text, code):
-        role = role_of(mention, found, code)
-        if _accepted(mention, role, found, text, code):
+    candidates = [(mention, role_of(mention, found, code)) for mention in find_places(text, code)]
+    for mention, role in candidates:
+        if _accepted(mention, role, found, text, code, candidates):
             roles.append((mention, role))
     taken = {i for m, _ in roles for i in range(m.first_word, m.last_word + 1)}
     unknown, unknown_role = None, None

@@ -105,7 +105,7 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
             if hits:
                 return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix="'" + ending)
         if inflected:
-            shortest = 2 if char_script(last[0]) == "Hangul" else 3
+            shortest = 2 if char_script(last[0]) == "Hangul" else 4
             for cut in range(1, min(MAX_SUFFIX, len(last) - shortest) + 1):
                 hits = index.lookup(" ".join([*parts[:-1], last[:-cut]]))
                 if hits:
