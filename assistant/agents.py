@@ -8,7 +8,7 @@ import time
 
 from flight_search import FlightQuery, SearchOutcome, chat_markdown, normalize_airline, speech_text
 from flight_search.airports import is_known_place
-from languages import city_code_for, find_cities, find_date, get_language
+from languages import city_code_for, find_date, find_places, get_language, place_label
 
 from .deadlines import within_deadline
 from .events import ProviderFallback
@@ -47,17 +47,25 @@ class OfflineAgent:
         session = turn.session
         language = session.language
         began = time.perf_counter()
-        slots = understand(text, language, session.today())
+        asked = session.pending.missing() if session.pending.found_anything else None
+        slots = understand(text, language, session.today(), expecting=asked)
         turn.timings["understand_ms"] = (time.perf_counter() - began) * 1000
         if not slots.found_anything:
             return session.say("did_not_understand")
         wanted = session.pending.merged(slots)
+        session.pending = wanted.settled()
+        if wanted.ambiguous:
+            first, second = wanted.ambiguous[:2]
+            return session.say("which_place", name=wanted.ambiguous_name,
+                               first=place_label(first, language, beside=second),
+                               second=place_label(second, language, beside=first))
+        if wanted.unknown_place and getattr(wanted, "origin" if wanted.unknown_role == "from" else "destination") is None:
+            return session.say("unknown_place", name=wanted.unknown_place)
         if wanted.origin and wanted.origin == wanted.destination:
             session.pending = Slots(origin=wanted.origin, date=wanted.date, airline=wanted.airline)
             return session.say("same_city")
         missing = wanted.missing()
         if missing:
-            session.pending = wanted
             return session.say(f"ask_{missing}")
         session.pending = Slots()
         query = FlightQuery(wanted.origin, wanted.destination, wanted.date, wanted.airline)
@@ -145,13 +153,14 @@ class LlmAgent:
 
 
 def _place(value: object, language: str) -> str | None:
+    """A tool argument as a place code: an IATA city or airport code, or a name in the language or English."""
     text = str(value or "").strip()
     if len(text) == 3 and text.isalpha() and is_known_place(text.upper()):
         return text.upper()
     for code in (language, "en"):
-        mentions = find_cities(text, code)
+        mentions = find_places(text, code)
         if mentions:
-            return mentions[0].city
+            return mentions[0].place.code
     return None
 
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, replace
+from typing import ClassVar
 
 from flight_search import find_airlines
-from languages import CityMention, find_cities, find_date, fold, get_language
+from languages import find_date, get_language, read_places
 
 
 @dataclass(frozen=True)
@@ -17,14 +17,28 @@ class Slots:
     destination: str | None = None
     date: dt.date | None = None
     airline: str | None = None
+    # What this one utterance left unsettled (not carried to the next turn):
+    unknown_place: str | None = None     # a name after from/to that is no place with an airport
+    unknown_role: str | None = None      # "from" / "to"
+    ambiguous: tuple[str, ...] = ()      # two codes one name may mean ("PDX", "PWM")
+    ambiguous_name: str = ""
+    ambiguous_role: str | None = None
+
+    _KEPT: ClassVar[tuple[str, ...]] = ("origin", "destination", "date", "airline")
 
     def merged(self, newer: "Slots") -> "Slots":
-        """These slots updated with every slot `newer` fills."""
-        return replace(self, **{k: v for k, v in vars(newer).items() if v is not None})
+        """These slots updated with every slot `newer` fills (and `newer`'s unsettled names)."""
+        kept = {k: getattr(newer, k) for k in self._KEPT if getattr(newer, k) is not None}
+        unsettled = {k: getattr(newer, k) for k in vars(newer) if k not in self._KEPT}
+        return replace(self, **kept, **unsettled)
 
     @property
     def found_anything(self) -> bool:
-        return any(v is not None for v in vars(self).values())
+        return any(getattr(self, k) is not None for k in self._KEPT) or bool(self.unknown_place or self.ambiguous)
+
+    def settled(self) -> "Slots":
+        """The slots without this utterance's unsettled names (what is carried to the next turn)."""
+        return Slots(self.origin, self.destination, self.date, self.airline)
 
     def missing(self) -> str | None:
         """The first slot still empty, in the order the assistant asks for them."""
@@ -34,64 +48,18 @@ class Slots:
         return None
 
 
-def _ends_with_word(text: str, words: list[str]) -> bool:
-    tail = text.rstrip()
-    return any(re.search(rf"(?:^|\W){re.escape(word)}$", tail) for word in words)
+def understand(text: str, code: str, today: dt.date | None = None, *, expecting: str | None = None) -> Slots:
+    """Slots filled from one utterance in language `code` (unknown codes read as English).
 
-
-def _starts_with_word(text: str, words: list[str]) -> bool:
-    head = text.lstrip()
-    return any(head.startswith(word) for word in words)
-
-
-def _role(mention: CityMention, folded: str, code: str) -> str | None:
-    """"from" / "to" when a marker word, prefix or case ending says so, else None."""
-    spec = get_language(code).spec
-    suffix = mention.suffix.lstrip("'")
-    for role, marker in (("from", spec.markers.from_), ("to", spec.markers.to)):
-        endings = {fold(s, spec.script).lstrip("'") for s in marker.suffixes}
-        if suffix and suffix in endings:
-            return role
-        words = [fold(w, spec.script) for w in marker.words]
-        if mention.prefix and mention.prefix in words:
-            return role
-    before, after = folded[:mention.start], folded[mention.end:]
-    markers = [(role, [fold(w, spec.script) for w in marker.words])
-               for role, marker in (("from", spec.markers.from_), ("to", spec.markers.to))]
-    for role, words in markers:
-        if spec.markers.position == "before" and _ends_with_word(before, words):
-            return role
-        if spec.markers.position == "after" and _starts_with_word(after, words):
-            return role
-    return None
-
-
-def _places(text: str, code: str) -> tuple[str | None, str | None]:
-    spec = get_language(code).spec
-    folded = fold(text, spec.script)
-    found = find_cities(text, code)
-    mentions: list[CityMention] = []
-    for mention in found:
-        if all(mention.city != m.city for m in mentions):
-            mentions.append(mention)
-    if not mentions:
-        return None, None
-    if len(mentions) == 1 and len(found) > 1:
-        return mentions[0].city, mentions[0].city  # "from London to London": asked about below
-    roles = [_role(m, folded, code) for m in mentions[:2]]
-    if len(mentions) == 1:
-        return (mentions[0].city, None) if roles[0] == "from" else (None, mentions[0].city)
-    first, second = mentions[0].city, mentions[1].city
-    if roles[0] == "to" or roles[1] == "from":
-        return second, first
-    return first, second
-
-
-def understand(text: str, code: str, today: dt.date | None = None) -> Slots:
-    """Slots filled from one utterance in language `code` (unknown codes read as English)."""
+    `expecting` names the slot the assistant just asked for ("origin"): a lone place fills it.
+    """
     language = get_language(code) or get_language("en")
-    origin, destination = _places(text, language.code)
+    places = read_places(text, language.code, expecting=expecting)
     airlines = find_airlines(text)
-    return Slots(origin=origin, destination=destination,
+    return Slots(origin=places.origin.code if places.origin else None,
+                 destination=places.destination.code if places.destination else None,
                  date=find_date(text, language.code, today),
-                 airline=airlines[0].iata if airlines else None)
+                 airline=airlines[0].iata if airlines else None,
+                 unknown_place=places.unknown, unknown_role=places.unknown_role,
+                 ambiguous=tuple(p.code for p in places.ambiguous), ambiguous_name=places.ambiguous_name,
+                 ambiguous_role=places.ambiguous_role)

@@ -1,18 +1,21 @@
 """Languages: the registry, code normalisation, STT/TTS routing, phrases and spoken formatting."""
-from . import places, registry, routing
+from . import common_words, place_matching, places, registry, routing
 from .configfile import ConfigError, config_dir, load_config
 from .dates import find_date
 from .phrases import phrase
-from .places import CityMention, city_airports, city_code_for, city_name, find_cities, fold
+from .folding import fold, fold_name
+from .place_reading import PlaceReading, read_places
+from .places import (CityMention, PlaceMention, city_airports, city_code_for, city_name, find_cities, find_places,
+                     place_label)
 from .registry import Language, TtsRoute
 from .routing import Resolution, all_languages, get_language, normalize_code, stt_route, tts_route
 from .scripts import dominant_script, is_in_script
 
 __all__ = [
-    "ConfigError", "config_dir", "load_config", "find_date", "phrase", "CityMention",
-    "city_airports", "city_code_for", "city_name", "find_cities", "fold", "Language", "TtsRoute",
-    "clear_caches", "validate_config", "Resolution", "all_languages", "get_language", "normalize_code",
-    "stt_route", "tts_route", "dominant_script", "is_in_script",
+    "ConfigError", "config_dir", "load_config", "find_date", "phrase", "PlaceReading", "read_places",
+    "place_label", "CityMention", "PlaceMention", "city_airports", "city_code_for", "city_name", "find_cities",
+    "find_places", "fold", "fold_name", "Language", "TtsRoute", "clear_caches", "validate_config", "Resolution",
+    "all_languages", "get_language", "normalize_code", "stt_route", "tts_route", "dominant_script", "is_in_script",
 ]
 
 
@@ -26,3 +29,5 @@ def clear_caches() -> None:
     registry.clear_caches()
     routing.clear_caches()
     places.clear_caches()
+    place_matching.clear_caches()
+    common_words.clear_caches()

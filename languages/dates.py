@@ -5,7 +5,7 @@ import datetime as dt
 import logging
 import re
 
-from .places import fold
+from .folding import fold
 from .registry import LanguageSpec
 from .routing import get_language
 from .scripts import UNSPACED_SCRIPTS

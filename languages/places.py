@@ -1,30 +1,69 @@
-"""City names in every language: finding them in a sentence and naming them back."""
+"""Places in a sentence, in any language and script, from the world gazetteer; naming them back.
+
+A sentence is cut into words (runs of Han, kana or Thai are scanned for names as substrings); each
+run of up to `max_words` words is looked up as a folded name, also without a glued prefix
+(Hebrew "ל", Arabic "ب") and, for inflected languages, without a case ending ("Berlinie",
+"서울에서", "Ankara'dan"). Airport codes count when written in capitals ("JFK") or right after a
+from/to word. Whether a mention is a place at all is decided by the reader (assistant/understanding).
+"""
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .registry import LanguageSpec, cities_file
+import regex
+
+from .folding import fold_name, is_cased, is_unspaced
+from .gazetteer import Place, gazetteer
+from .registry import cities_file
 from .routing import get_language
-from .scripts import UNSPACED_SCRIPTS
+from .scripts import char_script
 
-_STRIP_MARKS_SCRIPTS = frozenset({"Latin", "Cyrillic", "Greek"})
-_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
+_TOKEN = regex.compile(
+    r"[\p{Han}\p{Hiragana}\p{Katakana}ー]+|[\p{Thai}]+"
+    r"|(?:(?![\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}])[\p{L}\p{M}])+(?:['’](?:(?![\p{Han}\p{Hiragana}"
+    r"\p{Katakana}\p{Thai}])[\p{L}\p{M}])+)*")
+MAX_SUFFIX = 6
 
 
-def fold(text: str, script: str) -> str:
-    """Casefold; for Latin, Cyrillic and Greek also drop accents (typed input often lacks them)."""
-    text = unicodedata.normalize("NFC", text.translate(_APOSTROPHES)).casefold()
-    if script in _STRIP_MARKS_SCRIPTS:
-        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
-    return text
+@dataclass(frozen=True)
+class Word:
+    """One word of a sentence: where it is, as written, and folded."""
+
+    start: int
+    end: int
+    text: str
+    folded: str
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A name found in a sentence: the places it may mean (best first) and how it was written."""
+
+    places: tuple[Place, ...]
+    start: int                 # character offsets in the original text
+    end: int
+    first_word: int            # word indices (the same word for a name inside a Han/kana/Thai run)
+    last_word: int
+    surface: str
+    prefix: str = ""           # glued prefix, folded ("ל")
+    suffix: str = ""           # case ending or particle, folded ("dan", "에서")
+    before: str = ""           # rest of a Han/kana/Thai run before and after the name
+    after: str = ""
+    is_code: bool = False
+
+    @property
+    def place(self) -> Place:
+        return self.places[0]
+
+    @property
+    def capitalized(self) -> bool:
+        return is_cased(self.surface) and self.surface[:1].isupper()
 
 
 @dataclass(frozen=True)
 class CityMention:
-    """A city found in folded text: its code, where it is, and any glued prefix or case ending."""
+    """A city found in text: its code, where it is, and any glued prefix or case ending."""
 
     city: str
     start: int
@@ -33,80 +72,211 @@ class CityMention:
     suffix: str
 
 
-@dataclass(frozen=True)
-class _Matcher:
-    pattern: re.Pattern
-    by_name: dict[str, str]
-    script: str
+def words(text: str) -> list[Word]:
+    """The words of `text`, each folded like the gazetteer's names."""
+    return [Word(m.start(), m.end(), m.group(), fold_name(m.group())) for m in _TOKEN.finditer(text)]
 
 
-@lru_cache(maxsize=128)
-def _matcher(code: str) -> _Matcher:
+def _mention(places: list[Place], text: str, first: Word, last: Word, i: int, j: int, **extra) -> PlaceMention:
+    unique = tuple({p.code: p for p in reversed(places)}.values())[::-1]
+    return PlaceMention(unique, first.start, last.end, i, j, text[first.start:last.end], **extra)
+
+
+def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...], inflected: bool,
+                  max_words: int) -> PlaceMention | None:
+    index = gazetteer()
+    for n in range(min(max_words, len(found) - i), 0, -1):
+        parts = [w.folded for w in found[i:i + n]]
+        if not all(parts):
+            continue
+        name = " ".join(parts)
+        hits = index.lookup(name)
+        if hits:
+            return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1)
+        for prefix in prefixes:
+            if parts[0].startswith(prefix) and len(parts[0]) > len(prefix) + 1:
+                hits = index.lookup(" ".join([parts[0][len(prefix):], *parts[1:]]))
+                if hits:
+                    return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, prefix=prefix)
+        last = parts[-1]
+        if "'" in last:
+            stem, _, ending = last.partition("'")
+            hits = index.lookup(" ".join([*parts[:-1], stem]))
+            if hits:
+                return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix="'" + ending)
+        if inflected:
+            shortest = 2 if char_script(last[0]) == "Hangul" else 4
+            for cut in range(1, min(MAX_SUFFIX, len(last) - shortest) + 1):
+                hits = index.lookup(" ".join([*parts[:-1], last[:-cut]]))
+                if hits:
+                    return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=last[-cut:])
+    return None
+
+
+def _unspaced_matches(word: Word, i: int, text: str) -> list[PlaceMention]:
+    index = gazetteer()
+    folded, found, position = word.folded, [], 0
+    while position < len(folded):
+        for length in index.unspaced_lengths:
+            name = folded[position:position + length]
+            if len(name) == length and (length > 1) and (hits := index.lookup(name)):
+                start = word.start + position
+                found.append(PlaceMention(
+                    tuple({p.code: p for p in reversed(hits)}.values())[::-1], start, start + length, i, i,
+                    text[start:start + length], before=folded[:position], after=folded[position + length:]))
+                position += length
+                break
+        else:
+            position += 1
+    return found
+
+
+def _code_match(word: Word, i: int, text: str, *, shouting: bool) -> PlaceMention | None:
+    raw = word.text
+    if len(raw) != 3 or not raw.isascii() or not raw.isalpha() or (shouting or not raw.isupper()):
+        return None
+    place = gazetteer().place(raw)
+    return PlaceMention((place,), word.start, word.end, i, i, raw, is_code=True) if place else None
+
+
+def find_places(text: str, code: str) -> list[PlaceMention]:
+    """Every name of a place in `text` (language `code` decides prefixes and case endings), in order."""
     language = get_language(code) or get_language("en")
-    spec: LanguageSpec = language.spec
-    by_name: dict[str, str] = {}
-    for city in cities_file().cities:
-        for name in [*spec.city_names.get(city.code, []), city.name]:
-            by_name.setdefault(fold(name, spec.script), city.code)
-    names = sorted(by_name, key=len, reverse=True)
-    alternation = "|".join(re.escape(name) for name in names)
-    prefixes = "|".join(re.escape(fold(p, spec.script)) for p in spec.matching.attached_prefixes)
-    if spec.script in UNSPACED_SCRIPTS:
-        body = f"(?P<prefix>)(?P<name>{alternation})(?P<suffix>)"
-    else:
-        prefix = f"(?P<prefix>{prefixes})?" if prefixes else "(?P<prefix>)"
-        suffix = r"(?P<suffix>'?\w{0,6})" if spec.matching.inflected else "(?P<suffix>)"
-        body = rf"(?<!\w){prefix}(?P<name>{alternation}){suffix}(?!\w)"
-    return _Matcher(re.compile(body), by_name, spec.script)
-
-
-def find_cities(text: str, code: str) -> list[CityMention]:
-    """Cities named in `text` (any spelling listed for language `code`, or English), in order."""
-    matcher = _matcher(code)
-    folded = fold(text, matcher.script)
-    mentions = []
-    for match in matcher.pattern.finditer(folded):
-        mentions.append(CityMention(matcher.by_name[match["name"]], match.start(), match.end(),
-                                    match["prefix"] or "", match["suffix"] or ""))
+    spec = language.spec
+    prefixes = tuple(sorted({fold_name(p) for p in spec.matching.attached_prefixes if fold_name(p)},
+                            key=len, reverse=True))
+    found = words(text)
+    letters = [ch for ch in text if ch.isalpha() and is_cased(ch)]
+    shouting = len(letters) > 8 and sum(ch.isupper() for ch in letters) > 0.8 * len(letters)
+    mentions: list[PlaceMention] = []
+    max_words = gazetteer().max_words
+    i = 0
+    while i < len(found):
+        word = found[i]
+        if is_unspaced(word.text):
+            mentions += _unspaced_matches(word, i, text)
+            i += 1
+            continue
+        mention = _code_match(word, i, text, shouting=shouting) or _spaced_match(
+            found, i, text, prefixes, spec.matching.inflected, max_words)
+        if mention:
+            mentions.append(mention)
+            i = mention.last_word + 1
+        else:
+            i += 1
     return mentions
 
 
-@lru_cache(maxsize=1)
-def _airport_to_city() -> dict[str, str]:
-    mapping = {}
-    for city in cities_file().cities:
-        mapping[city.code] = city.code
-        for airport in city.airports:
-            mapping.setdefault(airport, city.code)
-    return mapping
+def code_after_marker(word: Word) -> Place | None:
+    """An airport or city code written in any case ("from jfk"): only read where a marker says so."""
+    raw = word.text
+    if len(raw) == 3 and raw.isascii() and raw.isalpha():
+        return gazetteer().place(raw)
+    return None
+
+
+def find_cities(text: str, code: str) -> list[CityMention]:
+    """Cities named in `text` as codes and offsets (any spelling the gazetteer has), in order."""
+    return [CityMention(m.place.code, m.start, m.end, m.prefix, m.suffix) for m in find_places(text, code)]
 
 
 def city_code_for(code: str) -> str | None:
     """The gazetteer city for a city or airport code (LHR -> LON), or None if not listed."""
-    return _airport_to_city().get(code.upper())
+    place = gazetteer().place(code)
+    if place is None:
+        return None
+    if place.kind == "airport":
+        host = _host_city(place.airports[0])
+        return host.code if host else place.code
+    return place.code
+
+
+@lru_cache(maxsize=1)
+def _hosts() -> dict[str, Place]:
+    index = gazetteer()
+    hosts: dict[str, Place] = {}
+    for place in index.places:
+        if place.kind == "city":
+            for airport in place.airports:
+                current = hosts.get(airport)
+                if current is None or (current.code != airport and place.code == airport):
+                    hosts[airport] = place
+    for city in cities_file().cities:  # curated metros group their airports first
+        for airport in city.airports:
+            curated = index.place(city.code)
+            if curated:
+                hosts[airport] = curated
+    return hosts
+
+
+def _host_city(airport: str) -> Place | None:
+    return _hosts().get(airport.upper())
 
 
 def city_airports(code: str) -> list[str]:
-    """Airports of a gazetteer city code; a plain airport code returns itself."""
-    for city in cities_file().cities:
-        if city.code == code.upper():
-            return list(city.airports)
-    return [code.upper()]
+    """Airports of a city code, main one first; a plain airport code returns itself."""
+    place = gazetteer().place(code)
+    if place is None or place.kind == "airport":
+        return [code.upper()]
+    return list(place.airports)
+
+
+def _name_in_script(place: Place, script: str) -> str | None:
+    """The place's shortest-listed name written wholly in `script` (Japanese: kana first, then kanji)."""
+    allowed = {"Japanese", "Han"} if script == "Japanese" else {script}
+    best = None
+    for rank, name in enumerate(place.names):
+        scripts = {char_script(ch) for ch in name if ch.isalpha()}
+        if not scripts or not scripts <= allowed or "," in name or len(name) > 30:
+            continue
+        order = (0 if "Japanese" in scripts or script != "Japanese" else 1, rank)
+        if best is None or order < best[0]:
+            best = (order, name)
+    return best[1] if best else None
 
 
 def city_name(code: str, language_code: str) -> str | None:
-    """The name of the city of a city or airport code in a language ("LHR", "es" -> "Londres")."""
-    city = city_code_for(code)
-    if city is None:
+    """The name of the place of a city or airport code in a language ("LHR", "es" -> "Londres")."""
+    place = gazetteer().place(code)
+    if place is None:
         return None
+    host = _host_city(code) if place.kind == "airport" else place
     language = get_language(language_code)
-    names = language.spec.city_names.get(city) if language else None
-    if names:
-        return names[0]
-    return next(c.name for c in cities_file().cities if c.code == city)
+    if language and host is not None:
+        curated = language.spec.city_names.get(host.code)
+        if curated:
+            return curated[0]
+    if place.kind == "airport" and host is not None and host.code != place.code:
+        place = host
+    if language and language.spec.script != "Latin":
+        local = _name_in_script(place, language.spec.script)
+        if local:
+            return local
+    return place.name
+
+
+def place_label(code: str, language_code: str, *, beside: str | None = None) -> str:
+    """A place's name with what tells it apart from `beside` (another code of the same name):
+    its region when both are in one country ("Portland, Maine"), else its country ("San José, Costa Rica")."""
+    name = city_name(code, language_code) or code
+    place, other = gazetteer().place(code), gazetteer().place(beside) if beside else None
+    if place is None:
+        return name
+    if other is not None and other.country == place.country and place.subdivision:
+        return f"{name}, {place.subdivision}"
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        country = Locale.parse(language_code.replace("-", "_")).territories.get(place.country, place.country)
+    except (UnknownLocaleError, ValueError):
+        country = place.country
+    return f"{name}, {country}"
 
 
 def clear_caches() -> None:
-    """Forget the matchers built from `cities.yaml` (after the registry's files change)."""
-    _matcher.cache_clear()
-    _airport_to_city.cache_clear()
+    """Forget the gazetteer and the airport hosts read from it (tests point the configs elsewhere)."""
+    from . import gazetteer as gazetteer_module
+
+    gazetteer_module.gazetteer.cache_clear()
+    gazetteer_module.places_file.cache_clear()
+    _hosts.cache_clear()

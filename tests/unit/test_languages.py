@@ -89,7 +89,8 @@ def test_every_phrase_is_in_the_language_script(language):
     for key, text in [*language.phrases.items(), *((f"qa{i}", u) for i, u in enumerate(language.qa_utterances))]:
         bare = text
         for placeholder in ("{origin}", "{destination}", "{date}", "{airline}", "{flight_number}",
-                            "{departure}", "{arrival}", "{stops}", "{price}", "{count}", "{limit}"):
+                            "{departure}", "{arrival}", "{stops}", "{price}", "{count}", "{limit}",
+                                "{name}", "{first}", "{second}"):
             bare = bare.replace(placeholder, "")
         assert is_in_script(bare, language.script, SCRIPT_TOLERANCE), f"{language.code}.{key}: {text}"
 

@@ -1,0 +1,79 @@
+"""Which place names are also everyday words ("nice", "split", "essen", "natal"), from `wordfreq`.
+
+A name is a common word in a language when wordfreq's frequency for it is well above what a place
+of that size would get from being talked about: a city of a million people is expected at about
+Zipf 4.3 ("boston" 4.7, "denver" 4.2), so "nice" (Zipf 5.4 for a city of 340,000) and "reading"
+(5.1 for 320,000) are words first. Such a name only counts as a place where the sentence marks it
+as one. Computed once per language from the language's 50,000 most frequent words.
+"""
+from __future__ import annotations
+
+import logging
+import math
+from functools import lru_cache
+
+from .folding import fold_name
+from .gazetteer import gazetteer
+
+log = logging.getLogger(__name__)
+TOP_WORDS = 50_000
+EXCESS_COMMON = 0.7      # Zipf above a place's expected frequency that makes its name a word first
+EXCESS_VERY_COMMON = 2.0  # so common that not even "to"/"from" makes it a place when written in lower case
+# wordfreq's names for languages whose registry code differs.
+_WORDFREQ_CODES = {"no": "nb", "tl": "fil", "zh-TW": "zh"}
+
+
+def expected_zipf(population: int, names: int = 0) -> float:
+    """How often a place of this size is named in text, on wordfreq's Zipf scale; the number of
+    languages that have a name for it stands for fame beyond its size (Madrid, Nice, Split)."""
+    return 4.3 + 0.6 * (math.log10(max(population, 1_000)) - 6) + 0.003 * min(names, 250)
+
+
+@lru_cache(maxsize=64)
+def word_excess(code: str) -> dict[str, float]:
+    """Folded place names that are frequent words in language `code`, with their excess Zipf."""
+    try:
+        import wordfreq
+
+        lang = _WORDFREQ_CODES.get(code, code.split("-")[0])
+        if lang not in wordfreq.available_languages():
+            return {}
+        frequencies = wordfreq.get_frequency_dict(lang)
+        top = wordfreq.top_n_list(lang, TOP_WORDS)
+    except Exception as exc:  # a missing word list only costs precision, never the turn
+        log.warning("no word frequencies for %s: %s", code, exc)
+        return {}
+    index = gazetteer()
+    found: dict[str, float] = {}
+    for word in top:
+        folded = fold_name(word)
+        places = index.lookup(folded) if folded in index.index else []
+        if not places or word not in frequencies:
+            continue
+        zipf = math.log10(frequencies[word]) + 9
+        excess = zipf - max(expected_zipf(p.population, len(p.names)) for p in places)
+        if excess > found.get(folded, EXCESS_COMMON - 1e-9):
+            found[folded] = excess
+    return {name: value for name, value in found.items() if value >= EXCESS_COMMON}
+
+
+def commonness(folded: str, code: str) -> float:
+    """How far `folded` is a word rather than a place, in language `code` or English (0 = a place)."""
+    return max(word_excess(code).get(folded, 0.0), word_excess("en").get(folded, 0.0))
+
+
+def is_frequent_word(folded: str, code: str, zipf: float = 3.5) -> bool:
+    """True when `folded` is an everyday word of language `code` or English (not a name to look up)."""
+    try:
+        import wordfreq
+    except ImportError:
+        return False
+    for lang in {_WORDFREQ_CODES.get(code, code.split("-")[0]), "en"}:
+        if lang in wordfreq.available_languages() and wordfreq.get_frequency_dict(lang).get(folded, 0) >= 10 ** (zipf - 9):
+            return True
+    return False
+
+
+def clear_caches() -> None:
+    """Forget the per-language word tables (after the gazetteer changes)."""
+    word_excess.cache_clear()

@@ -1,0 +1,65 @@
+"""Folding names and sentences to one comparable form, whatever the script, and cutting words.
+
+The gazetteer index and the sentence being read go through the same `fold_name`, so a lookup is a
+plain dictionary hit. Accents are dropped only where typed text often lacks them (Latin, Greek,
+Cyrillic, and the optional vowel marks of Arabic and Hebrew); Indic and Thai vowel signs are
+combining marks too but spell the word, so they stay.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+# Letters that carry no combining mark in Unicode yet are typed without it ("Tromso", "Lodz").
+_PLAIN_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe",
+                                "ı": "i", "ħ": "h", "’": "'", "ʼ": "'", "`": "'", "‘": "'",
+                                "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": ""})
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
+_SEPARATORS = regex.compile(r"[\s\-‐‑–—_./,·]+")
+# A word: letters with their marks, optionally joined by apostrophes ("l'aeroport", "ankara'dan").
+WORD = regex.compile(r"[\p{L}\p{M}]+(?:'[\p{L}\p{M}]+)*")
+_UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}ー]")
+_CASED = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Armenian}]")
+
+
+def _drops_marks(base: str) -> bool:
+    code = ord(base)
+    return code < 0x0590 or 0x0590 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0x1E00 <= code <= 0x1FFF
+
+
+_STRIP_MARKS_SCRIPTS = frozenset({"Latin", "Cyrillic", "Greek"})
+
+
+def fold(text: str, script: str) -> str:
+    """Casefold; for Latin, Cyrillic and Greek also drop accents (typed input often lacks them)."""
+    text = unicodedata.normalize("NFC", text.translate(_APOSTROPHES)).casefold()
+    if script in _STRIP_MARKS_SCRIPTS:
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return text
+
+
+def fold_name(text: str) -> str:
+    """Case-free, accent-free (where typing drops accents) form with single spaces between words."""
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_PLAIN_LETTERS)
+    out: list[str] = []
+    base = ""
+    for char in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(char):
+            if base and _drops_marks(base):
+                continue
+        else:
+            base = char
+        out.append(char)
+    folded = unicodedata.normalize("NFC", "".join(out)).translate(_PLAIN_LETTERS)
+    return _SEPARATORS.sub(" ", folded).strip(" '")
+
+
+def is_unspaced(text: str) -> bool:
+    """True when `text` is written in a script without spaces between words (Han, kana, Thai)."""
+    return bool(_UNSPACED.search(text))
+
+
+def is_cased(text: str) -> bool:
+    """True when `text` is in a script with capital letters."""
+    return bool(_CASED.search(text))

