@@ -84,6 +84,24 @@ class DateWords(Strict):
     tomorrow: list[str]
     day_after_tomorrow: list[str]
     next: list[str] = Field(default_factory=list)
+    # What CLDR and num2words lack (see languages/dates): "in" N days / N days "later".
+    in_before: list[str] = Field(default_factory=list)
+    in_after: list[str] = Field(default_factory=list)
+    day_units: list[str] = Field(default_factory=list)
+    week_units: list[str] = Field(default_factory=list)
+    two_weeks: list[str] = Field(default_factory=list)       # one word: "fortnight", "שבועיים"
+    numbers: dict[int, list[str]] = Field(default_factory=dict)  # beside num2words: "a" = 1
+    weekend: list[str] = Field(default_factory=list)
+    next_weekend: list[str] = Field(default_factory=list)
+    next_week: list[str] = Field(default_factory=list)       # "X of next calendar week": 下周, 来週の
+    day_before: list[str] = Field(default_factory=list)      # a day of the month after: "el día" 20
+    day_after: list[str] = Field(default_factory=list)       # ... before: 20 "числа", 20 "号"
+    ordinal_suffixes: list[str] = Field(default_factory=list)  # 20"th", 20"e"
+    filler: list[str] = Field(default_factory=list)          # between day and month: "de", "of"
+    weekday_aliases: dict[int, list[str]] = Field(default_factory=dict)  # 0 = Monday: 6: [星期天]
+    not_dates: list[str] = Field(default_factory=list)       # "por la mañana" names no day
+    numeric_order: Literal["dm", "md"] | None = None         # 15/12 vs 12/15 when CLDR's differs
+    weekend_day: int = Field(default=5, ge=0, le=6)          # the weekend's first travel day
 
 
 class SpokenTime(Strict):
