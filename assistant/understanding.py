@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, replace
 
 from flight_search import find_airlines
-from languages import CityMention, find_cities, find_date, fold, get_language
+from languages import CityMention, TripDetails, find_cities, find_date, find_trip_details, fold, get_language, split_return
 
 
 @dataclass(frozen=True)
@@ -17,10 +17,14 @@ class Slots:
     destination: str | None = None
     date: dt.date | None = None
     airline: str | None = None
+    details: TripDetails | None = None  # time of day, nonstop, order, return date...
 
     def merged(self, newer: "Slots") -> "Slots":
-        """These slots updated with every slot `newer` fills."""
-        return replace(self, **{k: v for k, v in vars(newer).items() if v is not None})
+        """These slots updated with every slot `newer` fills (details field by field)."""
+        merged = replace(self, **{k: v for k, v in vars(newer).items() if v is not None})
+        if self.details is not None and newer.details is not None:
+            merged = replace(merged, details=self.details.merged(newer.details))
+        return merged
 
     @property
     def found_anything(self) -> bool:
@@ -92,6 +96,9 @@ def understand(text: str, code: str, today: dt.date | None = None) -> Slots:
     language = get_language(code) or get_language("en")
     origin, destination = _places(text, language.code)
     airlines = find_airlines(text)
+    outbound, _ = split_return(text, language.code)  # "returning on the 12th" is not the travel date
+    details = find_trip_details(text, language.code, today)
     return Slots(origin=origin, destination=destination,
-                 date=find_date(text, language.code, today),
-                 airline=airlines[0].iata if airlines else None)
+                 date=find_date(outbound, language.code, today),
+                 airline=airlines[0].iata if airlines else None,
+                 details=None if details.is_empty else details)

@@ -6,10 +6,13 @@ from .places import CityMention, city_airports, city_code_for, city_name, find_c
 from .registry import Language, TtsRoute, clear_caches
 from .routing import Resolution, all_languages, get_language, normalize_code, stt_route, tts_route
 from .scripts import dominant_script, is_in_script
+from .trip_details import PartOfDay, SortOrder, TripDetails
+from .trip_words import find_trip_details, split_return
 
 __all__ = [
     "ConfigError", "config_dir", "load_config", "find_date", "phrase", "CityMention",
     "city_airports", "city_code_for", "city_name", "find_cities", "fold", "Language", "TtsRoute",
     "clear_caches", "Resolution", "all_languages", "get_language", "normalize_code", "stt_route",
-    "tts_route", "dominant_script", "is_in_script",
+    "tts_route", "dominant_script", "is_in_script", "PartOfDay", "SortOrder", "TripDetails",
+    "find_trip_details", "split_return",
 ]

@@ -104,6 +104,37 @@ class DateWords(Strict):
     weekend_day: int = Field(default=5, ge=0, le=6)          # the weekend's first travel day
 
 
+class TripWords(Strict):
+    """Words for trip details (languages/trip_words.py); time bounds are templates with {time}."""
+
+    morning: list[str] = Field(min_length=1)
+    afternoon: list[str] = Field(min_length=1)
+    evening: list[str] = Field(min_length=1)
+    night: list[str] = Field(min_length=1)
+    depart_before: list[str] = Field(min_length=1)
+    depart_after: list[str] = Field(min_length=1)
+    arrive_by: list[str] = Field(min_length=1)
+    am: list[str] = Field(default_factory=list)      # period words of a 12-hour time: "a.m.", "午前"
+    pm: list[str] = Field(default_factory=list)
+    hour_words: list[str] = Field(default_factory=list)  # "Uhr", "時", "o'clock"
+    nonstop: list[str] = Field(min_length=1)
+    one_way: list[str] = Field(min_length=1)
+    cheapest: list[str] = Field(min_length=1)
+    earliest: list[str] = Field(min_length=1)
+    return_before: list[str] = Field(default_factory=list)  # the return date follows: "returning"
+    return_after: list[str] = Field(default_factory=list)   # ... comes first: "12日に戻る"
+
+    @model_validator(mode="after")
+    def _templates(self) -> "TripWords":
+        for name in ("depart_before", "depart_after", "arrive_by"):
+            for template in getattr(self, name):
+                if placeholders(template) != {"time"} or template.count("{time}") != 1:
+                    raise ValueError(f"trip_details.{name} template {template!r} needs one {{time}}")
+        if not (self.return_before or self.return_after):
+            raise ValueError("trip_details needs return_before or return_after words")
+        return self
+
+
 class SpokenTime(Strict):
     clock: Literal[12, 24]
     pattern: str
@@ -138,6 +169,7 @@ class LanguageSpec(Strict):
     markers: Markers
     date_words: DateWords
     weekdays: list[str] = Field(min_length=7, max_length=7)
+    trip_details: TripWords
     spoken_time: SpokenTime
     spoken_date: SpokenDate
     city_names: dict[str, list[str]]
