@@ -6,6 +6,7 @@ from .models import Attempt, AttemptStatus, Flight, FlightQuery, SearchOutcome
 from .providers.faults import FAULT_KINDS
 from .scenarios import (RunResult, ScenarioSpec, all_scenarios, attempt_rows, parse_query, percentile,
                         resolve_faults, run_scenario, scenario_choices, scenario_faults, timing_summary)
+from .trip_filters import apply_trip_details, filtered_outcome, has_filters
 
 __all__ = [
     "AirlineMatch", "airline_candidates", "all_airlines", "find_airlines", "normalize_airline",
@@ -13,5 +14,5 @@ __all__ = [
     "place_name", "speech_text", "Attempt", "AttemptStatus", "Flight", "FlightQuery",
     "SearchOutcome", "FAULT_KINDS", "RunResult", "ScenarioSpec", "all_scenarios", "attempt_rows",
     "parse_query", "percentile", "resolve_faults", "run_scenario", "scenario_choices", "scenario_faults",
-    "timing_summary",
+    "timing_summary", "apply_trip_details", "filtered_outcome", "has_filters",
 ]

@@ -36,6 +36,21 @@ PHRASE_KEYS: dict[str, frozenset[str]] = {
     "input_truncated": frozenset({"limit"}),
     "slow_down": frozenset(),
     "error": frozenset(),
+    # Trip details said back (flight_search/formatting.py): labels joined into {filters}.
+    "filter_nonstop": frozenset(),
+    "filter_morning": frozenset(),
+    "filter_afternoon": frozenset(),
+    "filter_evening": frozenset(),
+    "filter_night": frozenset(),
+    "filter_depart_after": frozenset({"time"}),
+    "filter_depart_before": frozenset({"time"}),
+    "filter_arrive_by": frozenset({"time"}),
+    "filter_one_way": frozenset(),
+    "sort_cheapest": frozenset(),
+    "sort_earliest": frozenset(),
+    "filters_applied": frozenset({"filters"}),
+    "no_flights_filtered": frozenset({"count", "origin", "destination", "date", "filters"}),
+    "return_noted": frozenset({"date"}),
 }
 
 
