@@ -19,7 +19,7 @@ from .scripts import UNSPACED_SCRIPTS
 from .trip_details import PartOfDay, SortOrder, TripDetails
 
 _BOUNDS = ("depart_before", "depart_after", "arrive_by")
-_CLAUSE_END = re.compile(r"[.;!?。！？]")
+_CLAUSE_END = re.compile(r"[;!?。！？]|(?<!\d)\.")  # "am 10. Dezember" goes on
 _CLAUSE_START = re.compile(r"[,;.、，。]")
 _WINDOW_CHARS = 16  # how far back a postposed return marker ("…に戻る") looks for its date
 

@@ -41,11 +41,19 @@ def _dateparser(text: str, code: str, today: dt.date) -> dt.date | None:
     return None
 
 
-def _without_non_dates(folded: str, code: str) -> str:
-    """Blank out phrases that contain a date word but name none ("por la mañana" is "in the morning")."""
+def _without_non_dates(text: str, folded: str, code: str) -> tuple[str, str]:
+    """Blank out phrases that contain a date word but name none ("por la mañana" is "in the
+    morning"), in the folded text and, where folding kept its length, in the text itself."""
     vocab = vocabulary(code)
     pattern = word_pattern(vocab.spec.date_words.not_dates, vocab.spec)
-    return pattern.sub(lambda m: " " * len(m.group()), folded) if pattern else folded
+    if pattern is None:
+        return text, folded
+    for match in pattern.finditer(folded):
+        start, end = match.span()
+        folded = folded[:start] + " " * (end - start) + folded[end:]
+        if len(text) == len(match.string):
+            text = text[:start] + " " * (end - start) + text[end:]
+    return text, folded
 
 
 def find_date(text: str, code: str, today: dt.date | None = None) -> dt.date | None:
@@ -57,7 +65,8 @@ def find_date(text: str, code: str, today: dt.date | None = None) -> dt.date | N
     language = get_language(code) or get_language("en")
     today = today or dt.date.today()
     vocab = vocabulary(language.code)
-    folded = _without_non_dates(fold(text[:MAX_DATEPARSER_CHARS], language.spec.script), language.code)
+    text = text[:MAX_DATEPARSER_CHARS]
+    text, folded = _without_non_dates(text, fold(text, language.spec.script), language.code)
     for reader in _READERS:
         found = reader(folded, vocab, today)
         if found:

@@ -192,8 +192,8 @@ def _duration_patterns(code: str) -> list[tuple[re.Pattern, int]]:
         if not unit_words:
             continue
         unit = _literal(vocab, unit_words) + ending
-        if words.in_before:
-            patterns.append((alternation(words.in_before, spec) + space + number + r"\s*" + unit, days))
+        if words.in_before:  # the number may go unsaid: "через неделю", "za tydzień"
+            patterns.append((alternation(words.in_before, spec) + space + f"(?:{number}\\s*)?" + unit, days))
         if words.in_after:
             patterns.append((number + r"\s*" + unit + r"\s*" + after, days))
     return [(re.compile(p), days) for p, days in patterns]
@@ -207,7 +207,8 @@ def in_duration(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date |
             continue
         if days < 0:  # a single word for the whole span
             return today + dt.timedelta(days=-days)
-        count = _number_value(vocab, match["d"], match["w"], match["c"])
+        said = match["d"] or match["w"] or match["c"]
+        count = _number_value(vocab, match["d"], match["w"], match["c"]) if said else 1
         if count and count <= 366 // days:
             return today + dt.timedelta(days=count * days)
     return None
