@@ -6,8 +6,8 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from flight_search import FlightQuery, SearchOutcome
-from languages import phrase
+from flight_search import FlightQuery, SearchOutcome, filtered_outcome
+from languages import TripDetails, phrase
 
 from .events import Audio, Event, Filler, PreSpeechText, ProviderFallback, ToolCall, ToolResult
 from .settings import app_settings
@@ -64,11 +64,13 @@ class Turn:
         if stage not in self.stages_ms:
             self.stages_ms[stage] = round((time.perf_counter() - self.origin) * 1000, 1)
 
-    async def search_flights(self, query: FlightQuery) -> SearchOutcome:
-        """Run the search tool: tool_call, a filler if it is slow, then tool_result. Raises
-        `RateLimitExceeded` past the session's searches a minute."""
+    async def search_flights(self, query: FlightQuery, details: TripDetails | None = None) -> SearchOutcome:
+        """Run the search tool: tool_call, a filler if it is slow, then tool_result. The trip
+        details (filters, order) are applied to the results and listed in the tool call's
+        arguments. Raises `RateLimitExceeded` past the session's searches a minute."""
         self.session.search_limit.take()
-        self.emit(ToolCall, name="search_flights", arguments=query.as_arguments())
+        arguments = {**query.as_arguments(), **(details.as_arguments() if details else {})}
+        self.emit(ToolCall, name="search_flights", arguments=arguments)
         self.mark("tool_start")
         began = time.perf_counter()
         task = asyncio.create_task(self.session.search(query))
@@ -81,6 +83,7 @@ class Turn:
             if not task.done():  # the turn was cancelled: the search goes with it
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
+        outcome = filtered_outcome(outcome, details)
         self.timings["tool_ms"] += (time.perf_counter() - began) * 1000
         self.stages_ms["tool_end"] = round((time.perf_counter() - self.origin) * 1000, 1)
         self.flight_source = outcome.source

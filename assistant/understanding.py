@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from flight_search import find_airlines
-from languages import find_date, get_language, read_places
+from languages import TripDetails, find_date, find_trip_details, get_language, read_places, split_return
 
 
 @dataclass(frozen=True)
@@ -17,6 +17,7 @@ class Slots:
     destination: str | None = None
     date: dt.date | None = None
     airline: str | None = None
+    details: TripDetails | None = None  # time of day, nonstop, order, return date...
     # What this one utterance left unsettled (not carried to the next turn):
     unknown_place: str | None = None     # a name after from/to that is no place with an airport
     unknown_role: str | None = None      # "from" / "to"
@@ -24,13 +25,17 @@ class Slots:
     ambiguous_name: str = ""
     ambiguous_role: str | None = None
 
-    _KEPT: ClassVar[tuple[str, ...]] = ("origin", "destination", "date", "airline")
+    _KEPT: ClassVar[tuple[str, ...]] = ("origin", "destination", "date", "airline", "details")
 
     def merged(self, newer: "Slots") -> "Slots":
-        """These slots updated with every slot `newer` fills (and `newer`'s unsettled names)."""
+        """These slots updated with every slot `newer` fills (details field by field), and `newer`'s
+        unsettled names."""
         kept = {k: getattr(newer, k) for k in self._KEPT if getattr(newer, k) is not None}
         unsettled = {k: getattr(newer, k) for k in vars(newer) if k not in self._KEPT}
-        return replace(self, **kept, **unsettled)
+        merged = replace(self, **kept, **unsettled)
+        if self.details is not None and newer.details is not None:
+            merged = replace(merged, details=self.details.merged(newer.details))
+        return merged
 
     @property
     def found_anything(self) -> bool:
@@ -38,7 +43,7 @@ class Slots:
 
     def settled(self) -> "Slots":
         """The slots without this utterance's unsettled names (what is carried to the next turn)."""
-        return Slots(self.origin, self.destination, self.date, self.airline)
+        return Slots(self.origin, self.destination, self.date, self.airline, self.details)
 
     def missing(self) -> str | None:
         """The first slot still empty, in the order the assistant asks for them."""
@@ -56,10 +61,13 @@ def understand(text: str, code: str, today: dt.date | None = None, *, expecting:
     language = get_language(code) or get_language("en")
     places = read_places(text, language.code, expecting=expecting)
     airlines = find_airlines(text)
+    outbound, _ = split_return(text, language.code)  # "returning on the 12th" is not the travel date
+    details = find_trip_details(text, language.code, today)
     return Slots(origin=places.origin.code if places.origin else None,
                  destination=places.destination.code if places.destination else None,
-                 date=find_date(text, language.code, today),
+                 date=find_date(outbound, language.code, today),
                  airline=airlines[0].iata if airlines else None,
+                 details=None if details.is_empty else details,
                  unknown_place=places.unknown, unknown_role=places.unknown_role,
                  ambiguous=tuple(p.code for p in places.ambiguous), ambiguous_name=places.ambiguous_name,
                  ambiguous_role=places.ambiguous_role)

@@ -7,6 +7,7 @@ from .models import Attempt, AttemptStatus, Flight, FlightQuery, SearchOutcome
 from .providers.faults import FAULT_KINDS
 from .scenarios import (RunResult, ScenarioSpec, all_scenarios, attempt_rows, parse_query, percentile,
                         resolve_faults, run_scenario, scenario_choices, scenario_faults, timing_summary)
+from .trip_filters import apply_trip_details, filtered_outcome, has_filters
 
 __all__ = [
     "AirlineMatch", "airline_candidates", "all_airlines", "find_airlines", "normalize_airline",
@@ -14,7 +15,8 @@ __all__ = [
     "place_name", "speech_text", "Attempt", "AttemptStatus", "Flight", "FlightQuery",
     "SearchOutcome", "FAULT_KINDS", "RunResult", "ScenarioSpec", "all_scenarios", "attempt_rows",
     "parse_query", "percentile", "resolve_faults", "run_scenario", "scenario_choices", "scenario_faults",
-    "timing_summary", "validate_config", "clear_caches",
+    "timing_summary", "validate_config", "clear_caches", "apply_trip_details", "filtered_outcome",
+    "has_filters",
 ]
 
 

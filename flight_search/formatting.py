@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import re
 
-from languages import city_name, phrase
+from languages import TripDetails, city_name, phrase
 from languages.spoken import (spoken_date, spoken_flight_number, spoken_price, spoken_time)
 from languages.written import written_date, written_duration, written_price, written_time
 
 from .airlines import airline
 from .airports import airport
 from .models import Flight, FlightQuery, SearchOutcome
+from .trip_filters import has_filters
+from .trip_text import applied_sentence, detail_labels, joined, return_sentence
 
 # Characters that must never reach the voice: markdown, arrows, currency and other symbols.
 SPEECH_FORBIDDEN = re.compile(r"[*_#`|<>\[\]{}~^=+→←€$£¥₹₩¤§@\\]")
@@ -64,17 +66,33 @@ def chat_flight_line(flight: Flight, language: str) -> str:
             f"**{written_price(flight.price, flight.currency, language)}**")
 
 
-def chat_markdown(outcome: SearchOutcome, query: FlightQuery, language: str, *, limit: int = 6) -> str:
-    """The chat pane's answer: a heading and a numbered markdown list of flights."""
+def _nothing_found(outcome: SearchOutcome, query: FlightQuery, language: str, details: TripDetails | None,
+                   *, date_text: str, spoken: bool) -> str:
+    places = {"origin": place_name(query.origin, language),
+              "destination": place_name(query.destination, language), "date": date_text}
+    if outcome.unfiltered_count and has_filters(details):  # the search found flights; the filters left none
+        filters = joined(detail_labels(details, language, spoken=spoken, filters_only=True), language)
+        return phrase(language, "no_flights_filtered", count=outcome.unfiltered_count, filters=filters, **places)
+    return phrase(language, "no_flights", **places)
+
+
+def chat_markdown(outcome: SearchOutcome, query: FlightQuery, language: str, *, limit: int = 6,
+                  details: TripDetails | None = None) -> str:
+    """The chat pane's answer: a heading, the trip details applied, a numbered list of flights."""
+    back = return_sentence(details, language)
+    tail = ["", f"_{_md(back)}_"] if back else []
+    date_text = written_date(query.date, language)
     if not outcome.flights:
-        return phrase(language, "no_flights", origin=place_name(query.origin, language),
-                      destination=place_name(query.destination, language),
-                      date=written_date(query.date, language))
-    lines = [f"**{_md(intro(query, language, date_text=written_date(query.date, language)))}**", ""]
+        text = _nothing_found(outcome, query, language, details, date_text=date_text, spoken=False)
+        return "\n".join([text, *tail])
+    lines = [f"**{_md(intro(query, language, date_text=date_text))}**", ""]
+    applied = applied_sentence(details, language)
+    if applied:
+        lines += [f"_{_md(applied)}_", ""]
     lines += [f"{i}. {chat_flight_line(f, language)}" for i, f in enumerate(outcome.flights[:limit], 1)]
     if outcome.used_fallback:
         lines += ["", f"_{_md(phrase(language, 'fallback_apology'))}_"]
-    return "\n".join(lines)
+    return "\n".join(lines + tail)
 
 
 def speech_flight(flight: Flight, language: str) -> str:
@@ -93,17 +111,22 @@ def speech_safe(text: str) -> str:
     return " ".join(SPEECH_FORBIDDEN.sub(" ", text).split())
 
 
-def speech_text(outcome: SearchOutcome, query: FlightQuery, language: str, *, limit: int = 3) -> str:
-    """The voice's answer: a spoken heading, at most `limit` flights, a pointer to the rest."""
+def speech_text(outcome: SearchOutcome, query: FlightQuery, language: str, *, limit: int = 3,
+                details: TripDetails | None = None) -> str:
+    """The voice's answer: a spoken heading, the details applied, at most `limit` flights, a pointer
+    to the rest, and a noted return date."""
     date_text = spoken_date(query.date, language)
+    back = return_sentence(details, language, spoken=True)
     if not outcome.flights:
-        return speech_safe(phrase(language, "no_flights", origin=place_name(query.origin, language),
-                                  destination=place_name(query.destination, language), date=date_text))
+        text = _nothing_found(outcome, query, language, details, date_text=date_text, spoken=True)
+        return speech_safe(" ".join(filter(None, [text, back])))
     parts = []
     if outcome.used_fallback:
         parts.append(phrase(language, "fallback_apology"))
     parts.append(intro(query, language, date_text=date_text))
+    parts.append(applied_sentence(details, language, spoken=True) or "")
     parts += [speech_flight(f, language) for f in outcome.flights[:limit]]
     if len(outcome.flights) > limit:
         parts.append(phrase(language, "more_in_chat"))
-    return speech_safe(" ".join(parts))
+    parts.append(back or "")
+    return speech_safe(" ".join(p for p in parts if p))

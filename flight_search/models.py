@@ -84,6 +84,7 @@ class SearchOutcome:
     flights: list[Flight]
     source: str | None
     attempts: list[Attempt] = field(default_factory=list)
+    unfiltered_count: int | None = None  # flights found before trip details filtered them
 
     @property
     def used_fallback(self) -> bool:

@@ -10,12 +10,15 @@ from .places import (CityMention, PlaceMention, city_airports, city_code_for, ci
 from .registry import Language, TtsRoute
 from .routing import Resolution, all_languages, get_language, normalize_code, stt_route, tts_route
 from .scripts import dominant_script, is_in_script
+from .trip_details import PartOfDay, SortOrder, TripDetails
+from .trip_words import find_trip_details, split_return
 
 __all__ = [
     "ConfigError", "config_dir", "load_config", "find_date", "phrase", "PlaceReading", "read_places",
     "place_label", "CityMention", "PlaceMention", "city_airports", "city_code_for", "city_name", "find_cities",
     "find_places", "fold", "fold_name", "Language", "TtsRoute", "clear_caches", "validate_config", "Resolution",
     "all_languages", "get_language", "normalize_code", "stt_route", "tts_route", "dominant_script", "is_in_script",
+    "PartOfDay", "SortOrder", "TripDetails", "find_trip_details", "split_return",
 ]
 
 

@@ -36,6 +36,21 @@ PHRASE_KEYS: dict[str, frozenset[str]] = {
     "input_truncated": frozenset({"limit"}),
     "slow_down": frozenset(),
     "error": frozenset(),
+    # Trip details said back (flight_search/formatting.py): labels joined into {filters}.
+    "filter_nonstop": frozenset(),
+    "filter_morning": frozenset(),
+    "filter_afternoon": frozenset(),
+    "filter_evening": frozenset(),
+    "filter_night": frozenset(),
+    "filter_depart_after": frozenset({"time"}),
+    "filter_depart_before": frozenset({"time"}),
+    "filter_arrive_by": frozenset({"time"}),
+    "filter_one_way": frozenset(),
+    "sort_cheapest": frozenset(),
+    "sort_earliest": frozenset(),
+    "filters_applied": frozenset({"filters"}),
+    "no_flights_filtered": frozenset({"count", "origin", "destination", "date", "filters"}),
+    "return_noted": frozenset({"date"}),
 }
 
 
@@ -84,6 +99,55 @@ class DateWords(Strict):
     tomorrow: list[str]
     day_after_tomorrow: list[str]
     next: list[str] = Field(default_factory=list)
+    # What CLDR and num2words lack (see languages/dates): "in" N days / N days "later".
+    in_before: list[str] = Field(default_factory=list)
+    in_after: list[str] = Field(default_factory=list)
+    day_units: list[str] = Field(default_factory=list)
+    week_units: list[str] = Field(default_factory=list)
+    two_weeks: list[str] = Field(default_factory=list)       # one word: "fortnight", "שבועיים"
+    numbers: dict[int, list[str]] = Field(default_factory=dict)  # beside num2words: "a" = 1
+    weekend: list[str] = Field(default_factory=list)
+    next_weekend: list[str] = Field(default_factory=list)
+    next_week: list[str] = Field(default_factory=list)       # "X of next calendar week": 下周, 来週の
+    day_before: list[str] = Field(default_factory=list)      # a day of the month after: "el día" 20
+    day_after: list[str] = Field(default_factory=list)       # ... before: 20 "числа", 20 "号"
+    ordinal_suffixes: list[str] = Field(default_factory=list)  # 20"th", 20"e"
+    filler: list[str] = Field(default_factory=list)          # between day and month: "de", "of"
+    weekday_aliases: dict[int, list[str]] = Field(default_factory=dict)  # 0 = Monday: 6: [星期天]
+    not_dates: list[str] = Field(default_factory=list)       # "por la mañana" names no day
+    numeric_order: Literal["dm", "md"] | None = None         # 15/12 vs 12/15 when CLDR's differs
+    weekend_day: int = Field(default=5, ge=0, le=6)          # the weekend's first travel day
+
+
+class TripWords(Strict):
+    """Words for trip details (languages/trip_words.py); time bounds are templates with {time}."""
+
+    morning: list[str] = Field(min_length=1)
+    afternoon: list[str] = Field(min_length=1)
+    evening: list[str] = Field(min_length=1)
+    night: list[str] = Field(min_length=1)
+    depart_before: list[str] = Field(min_length=1)
+    depart_after: list[str] = Field(min_length=1)
+    arrive_by: list[str] = Field(min_length=1)
+    am: list[str] = Field(default_factory=list)      # period words of a 12-hour time: "a.m.", "午前"
+    pm: list[str] = Field(default_factory=list)
+    hour_words: list[str] = Field(default_factory=list)  # "Uhr", "時", "o'clock"
+    nonstop: list[str] = Field(min_length=1)
+    one_way: list[str] = Field(min_length=1)
+    cheapest: list[str] = Field(min_length=1)
+    earliest: list[str] = Field(min_length=1)
+    return_before: list[str] = Field(default_factory=list)  # the return date follows: "returning"
+    return_after: list[str] = Field(default_factory=list)   # ... comes first: "12日に戻る"
+
+    @model_validator(mode="after")
+    def _templates(self) -> "TripWords":
+        for name in ("depart_before", "depart_after", "arrive_by"):
+            for template in getattr(self, name):
+                if placeholders(template) != {"time"} or template.count("{time}") != 1:
+                    raise ValueError(f"trip_details.{name} template {template!r} needs one {{time}}")
+        if not (self.return_before or self.return_after):
+            raise ValueError("trip_details needs return_before or return_after words")
+        return self
 
 
 class SpokenTime(Strict):
@@ -120,6 +184,7 @@ class LanguageSpec(Strict):
     markers: Markers
     date_words: DateWords
     weekdays: list[str] = Field(min_length=7, max_length=7)
+    trip_details: TripWords
     spoken_time: SpokenTime
     spoken_date: SpokenDate
     city_names: dict[str, list[str]]

@@ -1,0 +1,74 @@
+"""Finding the travel date in a sentence, as people say it, in every language.
+
+Readers run from the most explicit form to the least: a month with a day ("15 декабря",
+"April first"), a numeric date in the locale's order ("15/12"), a day of the month alone ("on
+the 20th"), relative words ("mañana"), "in N days/weeks", weekends, weekdays, then dateparser.
+Month and weekday names come from CLDR (babel), number words from num2words, the rest from
+`date_words` in configs/languages.yaml.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+from ..folding import fold
+from ..routing import get_language
+from . import readers
+from .lexicon import vocabulary, word_pattern
+
+log = logging.getLogger(__name__)
+MAX_DATEPARSER_CHARS = 400
+# dateparser's names for languages whose registry code differs.
+_DATEPARSER_CODES = {"no": "nb", "tl": "fil"}
+_READERS = (readers.month_day, readers.numeric, readers.in_duration, readers.day_of_month,
+            readers.relative, readers.weekend, readers.weekday)
+
+
+def _dateparser(text: str, code: str, today: dt.date) -> dt.date | None:
+    from dateparser.search import search_dates  # deferred: dateparser loads slowly
+
+    base = dt.datetime.combine(today, dt.time(12))
+    try:
+        found = search_dates(text[:MAX_DATEPARSER_CHARS], languages=[_DATEPARSER_CODES.get(code, code)],
+                             settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "future"})
+    except Exception as exc:  # dateparser raises many kinds on odd input; a miss is fine here
+        log.debug("dateparser failed on %r: %s", text[:40], exc)
+        return None
+    for matched, value in found or []:
+        if any(ch.isalpha() for ch in matched) and value.date() >= today:
+            return value.date()
+    return None
+
+
+def _without_non_dates(text: str, folded: str, code: str) -> tuple[str, str]:
+    """Blank out phrases that contain a date word but name none ("por la mañana" is "in the
+    morning"), in the folded text and, where folding kept its length, in the text itself."""
+    vocab = vocabulary(code)
+    pattern = word_pattern(vocab.spec.date_words.not_dates, vocab.spec)
+    if pattern is None:
+        return text, folded
+    for match in pattern.finditer(folded):
+        start, end = match.span()
+        folded = folded[:start] + " " * (end - start) + folded[end:]
+        if len(text) == len(match.string):
+            text = text[:start] + " " * (end - start) + text[end:]
+    return text, folded
+
+
+def find_date(text: str, code: str, today: dt.date | None = None) -> dt.date | None:
+    """The travel date named in `text` in language `code`, or None when it names none.
+
+    A day and month already past this year mean next year; a weekday means the coming one
+    (strictly after today), or next calendar week's where the language says so (zh 下周五).
+    """
+    language = get_language(code) or get_language("en")
+    today = today or dt.date.today()
+    vocab = vocabulary(language.code)
+    text = text[:MAX_DATEPARSER_CHARS]
+    text, folded = _without_non_dates(text, fold(text, language.spec.script), language.code)
+    for reader in _READERS:
+        found = reader(folded, vocab, today)
+        if found:
+            return found
+    return _dateparser(re.sub(r"\s+", " ", text), language.spec.code, today)
