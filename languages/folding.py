@@ -16,6 +16,9 @@ _PLAIN_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ"
                                 "ı": "i", "ħ": "h", "’": "'", "ʼ": "'", "`": "'", "‘": "'",
                                 "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": ""})
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
+# Abbreviations written both ways in place names ("St. Louis", "Saint Louis"; "Ft. Worth").
+_ABBREVIATIONS = ((regex.compile(r"(?<![\p{L}'])st(?= )"), "saint"), (regex.compile(r"(?<![\p{L}'])ste(?= )"), "sainte"),
+                  (regex.compile(r"(?<![\p{L}'])ft(?= )"), "fort"), (regex.compile(r"(?<![\p{L}'])mt(?= )"), "mount"))
 _SEPARATORS = regex.compile(r"[\s\-‐‑–—_./,·]+")
 # A word: letters with their marks, optionally joined by apostrophes ("l'aeroport", "ankara'dan").
 WORD = regex.compile(r"[\p{L}\p{M}]+(?:'[\p{L}\p{M}]+)*")
@@ -52,7 +55,11 @@ def fold_name(text: str) -> str:
             base = char
         out.append(char)
     folded = unicodedata.normalize("NFC", "".join(out)).translate(_PLAIN_LETTERS)
-    return _SEPARATORS.sub(" ", folded).strip(" '")
+    folded = _SEPARATORS.sub(" ", folded).strip(" '")
+    if " " in folded:
+        for pattern, full in _ABBREVIATIONS:
+            folded = pattern.sub(full, folded)
+    return folded
 
 
 def is_unspaced(text: str) -> bool:

@@ -202,15 +202,16 @@ def build_places(metros: list[dict], aliases: dict[str, str], curated_names: dic
     for metro in metros:
         wanted = fold_name(metro["name"])
         country = next((airports[a]["country"] for a in metro["airports"] if a in airports), None)
-        keys = [k for k, codes in groups.items() if set(codes) & set(metro["airports"])
-                or (city_of[k] is not None and city_of[k]["countrycode"] == country
-                    and fold_name(city_of[k]["name"]) == wanted)]
-        if not keys:
+        keys = [k for k, codes in groups.items() if set(codes) & set(metro["airports"])]
+        named = [k for k in groups if city_of[k] is not None and city_of[k]["countrycode"] == country
+                 and fold_name(city_of[k]["name"]) == wanted]
+        if not keys and not named:
             continue
-        home = max(keys, key=lambda k: (city_of[k] is not None and wanted in _city_names(city_of[k]),
-                                        (city_of[k] or {}).get("population", 0)))
-        for key in keys:  # Toronto's YTZ and its YYZ (filed under Mississauga) make one city
-            if key != home and key not in metro_of_group:
+        home = max(keys + named, key=lambda k: (city_of[k] is not None and wanted in _city_names(city_of[k]),
+                                                (city_of[k] or {}).get("population", 0)))
+        # Toronto's YTZ and its YYZ (filed under Mississauga) make one city; Baltimore keeps BWI's group.
+        for key in set(named) | {k for k in keys if city_of[k] is None or not _city_names(city_of[k])}:
+            if key != home and key not in metro_of_group and key in groups:
                 groups[home] += groups.pop(key)
                 city_of.pop(key)
         metro_of_group[home] = metro

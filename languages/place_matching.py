@@ -21,6 +21,51 @@ def _names_by_start() -> dict[str, list[str]]:
     return buckets
 
 
+_SKELETON = str.maketrans({"d": "t", "b": "p", "g": "k", "v": "f", "z": "s", "q": "k", "c": "k", "j": "k"})
+SKELETON_MIN_POPULATION = 50_000
+
+
+def skeleton(folded: str) -> str:
+    """Consonants only, voicing merged ("denver", "डेनवर" -> "denvr", "tenvr" all give "tnfr"): scripts
+    without written vowels (Arabic, Hebrew) and Indic transliterations agree on little else."""
+    out = []
+    for ch in folded.translate(_SKELETON):
+        if ch.isalpha() and ch not in "aeiouwyh" and (not out or out[-1] != ch):
+            out.append(ch)
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def _skeletons() -> dict[str, Place]:
+    index = gazetteer()
+    best: dict[str, Place] = {}
+    for place in index.places:
+        if place.kind == "airport" or place.population < SKELETON_MIN_POPULATION:
+            continue
+        for name in place.names[:3]:
+            folded = fold_name(name)
+            if not folded.isascii():
+                continue
+            key = skeleton(folded.replace(" ", ""))
+            if len(key) >= 3 and (key not in best or best[key].population < place.population):
+                best[key] = place
+    return best
+
+
+def transliterated_place(word: str) -> Place | None:
+    """A place named in a script the gazetteer lacks the name in ("डेनवर" -> Denver), by its sound."""
+    from anyascii import anyascii
+
+    latin = fold_name(anyascii(word))
+    if not latin or latin == fold_name(word):
+        return None
+    hits = gazetteer().lookup(latin)
+    if hits:
+        return hits[0]
+    key = skeleton(latin.replace(" ", ""))
+    return _skeletons().get(key) if len(key) >= 3 else None
+
+
 def fuzzy_place(folded: str) -> Place | None:
     """The one place whose name `folded` is a likely typo of ("chicgo" -> Chicago), or None."""
     from rapidfuzz import fuzz, process
@@ -84,3 +129,4 @@ def qualifier_matches(candidates: list[Place], found: list[Word], start: int, co
 def clear_caches() -> None:
     """Forget the typo buckets and country names (after the gazetteer changes)."""
     _names_by_start.cache_clear()
+    _skeletons.cache_clear()

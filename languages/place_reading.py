@@ -16,12 +16,13 @@ from functools import lru_cache
 from .common_words import EXCESS_COMMON, EXCESS_VERY_COMMON, commonness, is_frequent_word
 from .folding import fold_name, is_cased, is_unspaced
 from .gazetteer import Place
-from .place_matching import fuzzy_place, qualifier_matches
+from .gazetteer import gazetteer
+from .place_matching import fuzzy_place, qualifier_matches, transliterated_place
 from .places import PlaceMention, Word, find_places, words
 from .registry import LanguageSpec
 from .routing import get_language
 
-EXCESS_MARKED_LOWERCASE = 0.5  # a lower-case name after from/to must be this little of a word
+EXCESS_MARKED_LOWERCASE = 1.0  # a lower-case name after from/to must be this little of a word
 AMBIGUOUS_RATIO = 0.5   # a second place this big relative to the first (population x fame) is asked about
 
 
@@ -36,6 +37,12 @@ class PlaceReading:
     ambiguous: tuple[Place, ...] = field(default=())  # two places one name may mean, best first
     ambiguous_name: str = ""
     ambiguous_role: str | None = None
+
+
+@lru_cache(maxsize=128)
+def _articles(code: str) -> frozenset[str]:
+    spec: LanguageSpec = (get_language(code) or get_language("en")).spec
+    return frozenset(fold_name(a) or a for a in spec.markers.articles)
 
 
 @lru_cache(maxsize=128)
@@ -75,8 +82,9 @@ def _marked_by_words(mention: PlaceMention, found: list[Word], code: str) -> str
             start = mention.first_word
             if tuple(folded[max(0, start - n):start]) == marker and start - n >= 0:
                 return role
-            # one short article between ("para o Porto", "to the Bronx")
-            if start - n - 1 >= 0 and len(folded[start - 1]) <= 3 and tuple(folded[start - n - 1:start - 1]) == marker:
+            # an article between ("para o Porto", "to the Bronx")
+            if start - n - 1 >= 0 and folded[start - 1] in _articles(code) and \
+                    tuple(folded[start - n - 1:start - 1]) == marker:
                 return role
     return None
 
@@ -101,9 +109,16 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
     if mention.is_code:
         return True
     word_likeness = commonness(_stem(mention), code)
-    if role:  # "to Nice" is a place; "to my mobile", "de paz" in lower case are words
-        lowercase = is_cased(mention.surface) and not mention.capitalized
+    lowercase = is_cased(mention.surface) and not mention.capitalized
+    if mention.prefix and is_frequent_word(fold_name(mention.surface), code):
+        return False  # Hebrew "לשלם" (to pay) is a word, not ל + a name
+    if role:  # "to Nice" is a place; "to reading" in lower case is a word
         return word_likeness < (EXCESS_MARKED_LOWERCASE if lowercase else EXCESS_VERY_COMMON)
+    marked = [m for m, r in others if r and m is not mention]
+    beside_marked = any(0 < m.first_word - mention.last_word <= 3 or 0 < mention.first_word - m.last_word <= 2
+                        for m in marked)
+    if beside_marked and not lowercase and word_likeness < EXCESS_VERY_COMMON:
+        return True  # "Nice to Split"
     letters = sum(ch.isalpha() for ch in text)
     if sum(ch.isalpha() for ch in mention.surface) >= 0.5 * letters:  # the answer is the name itself
         return word_likeness < EXCESS_COMMON or mention.capitalized
@@ -113,11 +128,11 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
     sentence_start = mention.first_word == 0 or any(ch in ".!?¿¡" for ch in text[previous:mention.start])
     if mention.capitalized and not sentence_start:
         return True
-    marked = [m for m, r in others if r and m is not mention]
     if marked:  # "boston to denver": right before or after a marked place
-        return any(0 < m.first_word - mention.last_word <= 3 or 0 < mention.first_word - m.last_word <= 2
-                   for m in marked)
-    return len(others) >= 2 or mention.capitalized
+        return beside_marked
+    # "between memphis and nashville": two names that are not words, close together
+    return any(m is not mention and commonness(_stem(m), code) < EXCESS_COMMON
+               and abs(m.first_word - mention.first_word) <= 4 for m, _ in others)
 
 
 def _fame(place: Place) -> float:
@@ -145,8 +160,9 @@ def _settle(mention: PlaceMention, found: list[Word], code: str, other: Place | 
     return None, (first, second), set()
 
 
-def _unknown_candidates(found: list[Word], taken: set[int], code: str) -> list[tuple[str, int, int]]:
-    """Word runs right after a from/to word (before it, for postpositions) that name no known place."""
+def _unknown_candidates(found: list[Word], taken: set[int], code: str) -> list[tuple[str, int]]:
+    """Words beside a from/to word that name no known place: after a preposition, before a
+    postposition, before "to" ("bostn to chicgo"), and after "से" in postposition languages."""
     position, phrases, _ = _markers(code)
     folded = [w.folded for w in found]
     out = []
@@ -156,34 +172,46 @@ def _unknown_candidates(found: list[Word], taken: set[int], code: str) -> list[t
             for i in range(len(folded) - n + 1):
                 if tuple(folded[i:i + n]) != marker:
                     continue
-                j = i + n if position != "after" else i - 1
-                if not 0 <= j < len(found) or j in taken or is_unspaced(found[j].text):
-                    continue
-                if is_frequent_word(found[j].folded, code):
-                    continue
-                out.append((role, j, j))
+                if position != "after":
+                    spots = [(role, i + n)] + ([("from", i - 1)] if role == "to" else [])
+                else:
+                    spots = [(role, i - 1)] + ([("to", i + n)] if role == "from" else [])
+                for spot_role, j in spots:
+                    if 0 <= j < len(found) and j not in taken and not is_unspaced(found[j].text) \
+                            and not is_frequent_word(found[j].folded, code):
+                        out.append((spot_role, j))
     return out
+
+
+def _guess(word: Word) -> Place | None:
+    """A word beside a from/to word read as a lower-case code, a typo, or a name in another script."""
+    if len(word.text) == 3 and word.text.isascii() and word.text.isalpha():
+        place = gazetteer().place(word.text)
+        if place:
+            return place
+    if word.folded.isascii():
+        return fuzzy_place(word.folded)
+    return transliterated_place(word.text)
 
 
 def read_places(text: str, code: str, *, expecting: str | None = None) -> PlaceReading:
     """Origin and destination in `text` (language `code`); `expecting` is the slot just asked for."""
     found = words(text)
-    roles: list[tuple[PlaceMention, str | None]] = []
     candidates = [(mention, role_of(mention, found, code)) for mention in find_places(text, code)]
-    for mention, role in candidates:
-        if _accepted(mention, role, found, text, code, candidates):
-            roles.append((mention, role))
-    taken = {i for m, _ in roles for i in range(m.first_word, m.last_word + 1)}
+    taken = {i for m, _ in candidates for i in range(m.first_word, m.last_word + 1)}
     unknown, unknown_role = None, None
-    for role, first, last in _unknown_candidates(found, taken, code):
-        surface = text[found[first].start:found[last].end]
-        place = fuzzy_place(found[first].folded)
+    for role, j in _unknown_candidates(found, taken, code):
+        if j in taken:
+            continue
+        word = found[j]
+        place = _guess(word)
         if place is not None:
-            roles.append((PlaceMention((place,), found[first].start, found[last].end, first, last, surface), role))
-            taken |= set(range(first, last + 1))
-        elif unknown is None and (found[first].text[:1].isupper() or not found[first].text[:1].isalpha()
-                                  or len(found[first].folded) >= 4):
-            unknown, unknown_role = surface, role
+            candidates.append((PlaceMention((place,), word.start, word.end, j, j, word.text, is_code=True), role))
+            taken.add(j)
+        elif unknown is None and word.text[:1].isalpha() and (word.text[:1].isupper() or len(word.folded) >= 4):
+            unknown, unknown_role = word.text, role
+    candidates.sort(key=lambda item: item[0].start)
+    roles = [(m, r) for m, r in candidates if _accepted(m, r, found, text, code, candidates)]
     roles.sort(key=lambda item: item[0].start)
 
     settled: list[tuple[PlaceMention, str | None, Place | None, tuple[Place, ...]]] = []

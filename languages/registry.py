@@ -92,6 +92,8 @@ class Markers(Strict):
     position: Literal["before", "after"] = "before"
     from_: MarkerSpec = Field(alias="from")
     to: MarkerSpec
+    # Articles that may stand between a from/to word and the name ("para o Porto", "to the Bronx").
+    articles: list[str] = Field(default_factory=list)
 
 
 class DateWords(Strict):
