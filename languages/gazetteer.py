@@ -80,13 +80,16 @@ class Gazetteer:
     unspaced_lengths: tuple[int, ...]
     max_words: int
 
-    def lookup(self, folded: str) -> list[Place]:
+    def lookup(self, folded: str, *, own_names_only: bool = False) -> list[Place]:
         """Places named `folded`, biggest first; another place's old or foreign name only when no
-        place has it as its own (curated or primary) name."""
+        place has it as its own (curated or primary) name; `own_names_only` refuses such names of
+        under four letters (a name read off a word with a prefix or ending cut away: ל + "שלם")."""
         hits = self.index.get(folded)
         if not hits:
             return []
         best = max(PRIMARY_TIER, min(tier for _, tier in hits))
+        if own_names_only and min(tier for _, tier in hits) > PRIMARY_TIER and len(folded) < 4:
+            return []
         found = {self.places[i] for i, tier in hits if tier <= best}
         return sorted(found, key=lambda p: (-p.population * KIND_WEIGHT[p.kind], KIND_RANK[p.kind], p.code))
 

@@ -110,8 +110,6 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
         return True
     word_likeness = commonness(_stem(mention), code)
     lowercase = is_cased(mention.surface) and not mention.capitalized
-    if mention.prefix and is_frequent_word(fold_name(mention.surface), code):
-        return False  # Hebrew "לשלם" (to pay) is a word, not ל + a name
     if role:  # "to Nice" is a place; "to reading" in lower case is a word
         return word_likeness < (EXCESS_MARKED_LOWERCASE if lowercase else EXCESS_VERY_COMMON)
     marked = [m for m, r in others if r and m is not mention]

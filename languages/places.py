@@ -95,7 +95,7 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
             return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1)
         for prefix in prefixes:
             if parts[0].startswith(prefix) and len(parts[0]) > len(prefix) + 1:
-                hits = index.lookup(" ".join([parts[0][len(prefix):], *parts[1:]]))
+                hits = index.lookup(" ".join([parts[0][len(prefix):], *parts[1:]]), own_names_only=True)
                 if hits:
                     return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, prefix=prefix)
         last = parts[-1]
@@ -107,7 +107,7 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
         if inflected:
             shortest = 2 if char_script(last[0]) == "Hangul" else 4
             for cut in range(1, min(MAX_SUFFIX, len(last) - shortest) + 1):
-                hits = index.lookup(" ".join([*parts[:-1], last[:-cut]]))
+                hits = index.lookup(" ".join([*parts[:-1], last[:-cut]]), own_names_only=True)
                 if hits:
                     return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=last[-cut:])
     return None
