@@ -44,11 +44,23 @@ class OfflineAgent:
     name = "offline"
 
     async def reply(self, turn: Turn, text: str) -> Reply:
-        session = turn.session
+        step = self.plan(turn.session, text, turn.timings)
+        if isinstance(step, Reply):
+            return step
+        outcome = await turn.search_flights(step)
+        began = time.perf_counter()
+        reply = self.answer(step, outcome, turn.session.language)
+        turn.timings["format_ms"] = (time.perf_counter() - began) * 1000
+        return reply
+
+    def plan(self, session, text: str, timings: dict | None = None) -> Reply | FlightQuery:
+        """What to do with `text`: a reply (a question, or "I did not understand"), or the search to run.
+        Updates `session.pending` (the slots remembered across turns)."""
         language = session.language
         began = time.perf_counter()
         slots = understand(text, language, session.today())
-        turn.timings["understand_ms"] = (time.perf_counter() - began) * 1000
+        if timings is not None:
+            timings["understand_ms"] = (time.perf_counter() - began) * 1000
         if not slots.found_anything:
             return session.say("did_not_understand")
         wanted = session.pending.merged(slots)
@@ -60,17 +72,18 @@ class OfflineAgent:
             session.pending = wanted
             return session.say(f"ask_{missing}")
         session.pending = Slots()
-        query = FlightQuery(wanted.origin, wanted.destination, wanted.date, wanted.airline)
-        outcome = await turn.search_flights(query)
-        began = time.perf_counter()
+        return FlightQuery(wanted.origin, wanted.destination, wanted.date, wanted.airline)
+
+    @staticmethod
+    def answer(query: FlightQuery, outcome: SearchOutcome, language: str) -> Reply:
+        """A search's result in both panes' formats."""
         settings = app_settings()
-        reply = Reply(chat_markdown(outcome, query, language, limit=settings.max_flights_chat),
-                      speech_text(outcome, query, language, limit=settings.max_flights_speech), language)
-        turn.timings["format_ms"] = (time.perf_counter() - began) * 1000
-        return reply
+        return Reply(chat_markdown(outcome, query, language, limit=settings.max_flights_chat),
+                     speech_text(outcome, query, language, limit=settings.max_flights_speech), language)
 
 
 def system_prompt(language: str, today: dt.date) -> str:
+    """The model path's instructions (the console's and the LiveKit worker's)."""
     spec = get_language(language)
     name = f"{spec.native_name} ({spec.name})" if spec else language
     return (f"You are the flight-search voice assistant of a conference booth. Reply only in {name}, "
