@@ -24,7 +24,7 @@ _KEPT_REPLIES = 8
 @dataclass
 class Conversation:
     """A visitor's conversation: language, pending slots and limits (the engine's `Session`), the
-    searches the tool ran (by call id) and the offline replies whose spoken form is already known."""
+    searches the tool ran (by call id) and the offline replies not yet spoken (their speech text is known)."""
 
     session: Session
     searches: dict[str, tuple[FlightQuery, SearchOutcome]] = field(default_factory=dict)
@@ -40,13 +40,22 @@ class Conversation:
     def language(self) -> str:
         return self.session.language
 
-    def speech_for(self, chat_text: str) -> str | None:
-        """The speech formatting of an offline reply whose chat text is `chat_text`, if it was one."""
-        wanted = chat_text.strip()
+    def offline_reply(self, text_so_far: str) -> tuple[Reply | None, bool]:
+        """(the offline reply `text_so_far` is, or None; whether it may still become one). Compared on
+        letters and digits only: the framework may have filtered markdown out of the text."""
+        wanted = _letters(text_so_far)
+        partial = False
         for reply in reversed(self.replies):
-            if reply.chat_markdown.strip() == wanted:
-                return reply.speech_text
-        return None
+            known = _letters(reply.chat_markdown)
+            if known == wanted:
+                self.replies.remove(reply)
+                return reply, False
+            partial = partial or known.startswith(wanted)
+        return None, partial
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
 
 
 def lend(conversation: Conversation) -> None:

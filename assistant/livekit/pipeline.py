@@ -24,6 +24,7 @@ from .offline_llm import offline_llm
 from .polyglot_agent import silero_options
 
 CARTESIA_MODEL = "sonic-3"
+WORD_TIMESTAMP_LANGUAGES = ("en", "de", "es", "fr")   # what sonic models time words for (the plugin warns otherwise)
 
 
 @dataclass
@@ -73,7 +74,8 @@ def cartesia_tts(language: str, *, api_key: str, base_url: str = "") -> tts.TTS 
         return None
     extra = {"base_url": base_url.rstrip("/")} if base_url else {}
     return cartesia.TTS(model=route.model or CARTESIA_MODEL, language=route.language, voice=route.voice,
-                        sample_rate=voice_settings().tts_sample_rate, api_key=api_key, **extra)
+                        sample_rate=voice_settings().tts_sample_rate, api_key=api_key,
+                        word_timestamps=route.language in WORD_TIMESTAMP_LANGUAGES, **extra)
 
 
 def with_espeak_fallback(voice: tts.TTS | None, language: str) -> tts.TTS | None:

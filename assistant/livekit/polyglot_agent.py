@@ -141,33 +141,30 @@ class PolyglotAgent(Agent):
 
     async def speakable(self, text: AsyncIterable[str]) -> AsyncIterator[str]:
         """What the voice says for a streamed chat reply, one sentence at a time; the chat markdown of
-        each sentence is published first."""
+        each sentence is published first. An offline reply is spoken as its own speech text."""
         reply_id, shown, buffer, pending = f"reply-{uuid.uuid4().hex[:10]}", "", SentenceBuffer(), ""
         async for delta in text:
             pending += delta
-            spoken = self.conversation.speech_for(pending)
-            if spoken is not None:   # an offline reply: both formats are known whole
-                await self._publish(reply_id, pending.strip(), final=True)
-                shown, pending = pending.strip(), ""
-                for sentence in speech_sentences(spoken):
+            offline, partial = self.conversation.offline_reply(pending)
+            if offline is not None:   # both formats are known whole
+                shown, pending = offline.chat_markdown, ""
+                await self._publish(reply_id, shown, final=False)
+                for sentence in speech_sentences(offline.speech_text):
                     yield sentence
                 continue
-            if self._offline_prefix(pending):
+            if partial:
                 continue
             for sentence in buffer.push(pending):
                 shown = f"{shown} {sentence}".strip()
                 await self._publish(reply_id, shown, final=False)
                 yield speech_from_chat(sentence, self.language)
             pending = ""
-        for sentence in buffer.flush() + ([pending] if pending.strip() else []):
+        for sentence in buffer.flush() + ([pending.strip()] if pending.strip() else []):
             shown = f"{shown} {sentence}".strip()
             await self._publish(reply_id, shown, final=False)
             yield speech_from_chat(sentence, self.language)
         if shown:
             await self._publish(reply_id, shown, final=True)
-
-    def _offline_prefix(self, text: str) -> bool:
-        return any(r.chat_markdown.startswith(text) and r.chat_markdown != text for r in self.conversation.replies)
 
     async def _publish(self, reply_id: str, markdown: str, *, final: bool) -> None:
         self._seq += 1

@@ -107,7 +107,9 @@ async def entrypoint(ctx: JobContext) -> None:
     pipeline = build_pipeline(config.language, config.environment)
     agent = PolyglotAgent(config.language, config.environment, config.interruptions,
                           chat_sink=room_chat_sink(ctx.room))
-    session = AgentSession(stt=pipeline.stt, llm=pipeline.llm, tts=pipeline.tts, vad=pipeline.vad)
+    # the agent's TTS node does the speech formatting (markdown out, numbers in words) from the raw text
+    session = AgentSession(stt=pipeline.stt, llm=pipeline.llm, tts=pipeline.tts, vad=pipeline.vad,
+                           tts_text_transforms=["filter_emoji"])
     log_turn_metrics(session)
     visitors = VisitorBook()
     for participant in ctx.room.remote_participants.values():

@@ -7,9 +7,11 @@ import asyncio
 import datetime as dt
 import functools
 import json
+import logging
 
 import pytest
 from livekit.agents import AgentSession
+from livekit.agents.voice.io import AudioOutput, AudioOutputCapabilities
 
 from agent import PolyglotAgent, offline_llm
 from flight_search import search_flights
@@ -145,3 +147,154 @@ def test_agent_py_exposes_the_agent_and_the_offline_llm():
     built = entry.PolyglotAgent(language="es", environment="noisy", interruptions=False)
     assert (built.language, built.environment, built.allow_interruptions) == ("es", "noisy", False)
     assert [tool.id for tool in built.tools] == ["search_flights"]
+
+
+# -- dual formatting: the chat markdown is published before its sentence is spoken --------------------
+
+class RecordingSpeaker(AudioOutput):
+    """An audio sink for the session (what a room's audio track is): notes when each segment starts,
+    and reports it played at once."""
+
+    def __init__(self, timeline: list) -> None:
+        super().__init__(label="recording-speaker", capabilities=AudioOutputCapabilities(pause=False))
+        self.timeline, self.seconds, self._open, self._pushed = timeline, 0.0, False, 0.0
+
+    async def capture_frame(self, frame) -> None:
+        await super().capture_frame(frame)
+        if not self._open:
+            self._open = True
+            self.timeline.append(("audio",))
+        self._pushed += frame.duration
+        self.seconds += frame.duration
+
+    def flush(self) -> None:
+        super().flush()
+        self._open = False
+        self.on_playback_finished(playback_position=self._pushed, interrupted=False)
+        self._pushed = 0.0
+
+    def clear_buffer(self) -> None:
+        self.on_playback_finished(playback_position=self._pushed, interrupted=True)
+        self._pushed = 0.0
+
+
+async def test_a_model_reply_is_spoken_in_speech_formatting_after_its_markdown_is_published():
+    timeline: list = []
+
+    async def sink(piece):
+        timeline.append(("chat", piece.seq, piece.markdown))
+
+    async def model_reply():
+        for piece in ("**Iberia** sale a las 14:30", " por €245. ", "¡Buen viaje!"):
+            yield piece
+
+    agent = PolyglotAgent("es", today=TODAY, chat_sink=sink)
+    async for sentence in agent.speakable(model_reply()):
+        timeline.append(("spoken", sentence))
+    assert timeline == [
+        ("chat", 1, "**Iberia** sale a las 14:30 por €245."),
+        ("spoken", "Iberia sale a las catorce y treinta por doscientos cuarenta y cinco euros."),
+        ("chat", 2, "**Iberia** sale a las 14:30 por €245. ¡Buen viaje!"),
+        ("spoken", "¡Buen viaje!"),
+        ("chat", 3, "**Iberia** sale a las 14:30 por €245. ¡Buen viaje!"),
+    ]
+    assert [p.final for p in agent.published] == [False, False, True]
+    assert len({p.id for p in agent.published}) == 1
+
+
+async def test_in_a_voiced_session_every_reply_shows_before_it_sounds():
+    from assistant.livekit.espeak_tts import EspeakTTS
+
+    timeline: list = []
+
+    async def sink(piece):
+        timeline.append(("chat", piece.id, piece.final, piece.markdown))
+
+    agent = PolyglotAgent("es", today=TODAY, chat_sink=sink)
+    llm = offline_llm()
+    session = AgentSession(llm=llm, tts=EspeakTTS("es"))
+    speaker = RecordingSpeaker(timeline)
+    session.output.audio = speaker
+    await session.start(agent)
+    try:
+        await session.run(user_input="Quiero un vuelo de Madrid a Londres mañana")
+    finally:
+        await closed(llm, session)
+    kinds = [entry[0] for entry in timeline]
+    assert kinds[0] == "chat" and timeline[0][3].startswith("¡Hola!")    # the greeting comes first, no tone
+    assert kinds.count("audio") == 2 and kinds.index("audio") > 0
+    second_reply = timeline[kinds.index("audio") + 1:]
+    assert second_reply[0][0] == "chat" and second_reply[0][3].startswith("**Estos son los vuelos")
+    assert second_reply[-1] == ("audio",)
+    assert speaker.seconds > 5   # the spoken answer: heading plus three flights in words
+
+
+# -- live settings, metrics, registration --------------------------------------------------------------
+
+async def test_data_messages_switch_the_vad_preset_and_interruptions_live():
+    from assistant.livekit.pipeline import silero_vad
+    from assistant.livekit.worker import handle_data_message
+
+    vad = silero_vad("medium")
+    agent = PolyglotAgent("es", "medium", True, today=TODAY)
+    llm = offline_llm()
+    session = AgentSession(llm=llm, vad=vad)
+    await session.start(agent)
+    try:
+        assert handle_data_message(b'{"type": "environment_changed", "environment": "noisy"}',
+                                   agent, session, vad) == "environment=noisy"
+        assert (agent.environment, vad.min_silence_duration) == ("noisy", 1.0)
+        assert handle_data_message(b'{"type": "environment_changed", "environment": "stadium"}',
+                                   agent, session, vad) is None
+        assert agent.environment == "noisy"
+
+        assert handle_data_message(b'{"type": "interruptions", "enabled": false}',
+                                   agent, session, vad) == "interruptions=off"
+        said = phrase("es", "interruptions_off")
+        for _ in range(100):
+            if any(getattr(i, "text_content", None) == said for i in session.history.items):
+                break
+            await asyncio.sleep(0.05)
+        assert any(getattr(i, "text_content", None) == said for i in session.history.items)
+        assert session.say("prueba").allow_interruptions is False    # the framework reads the toggle
+        handle_data_message(b'{"type": "interruptions", "enabled": true}', agent, session, vad)
+        assert session.say("prueba").allow_interruptions is True
+        assert handle_data_message(b"{not json", agent, session, vad) is None
+    finally:
+        await closed(llm, session)
+
+
+async def test_each_turn_logs_one_line_of_the_framework_s_metrics(caplog):
+    from assistant.livekit.worker import log_turn_metrics
+
+    llm, session = await started(PolyglotAgent("en", today=TODAY))
+    log_turn_metrics(session)
+    try:
+        with caplog.at_level(logging.INFO, logger="polyglot.worker"):
+            await session.run(user_input="Madrid to London tomorrow")
+    finally:
+        await closed(llm, session)
+    lines = [r.getMessage() for r in caplog.records if r.name == "polyglot.worker"]
+    assert lines and all(line.startswith("turn metrics: ") for line in lines)
+    assert "llm_ttft_ms=" in lines[-1]   # text mode: no STT, VAD or audio stages to report
+
+
+async def test_the_worker_registers_the_dispatched_agent_name_with_livekit(fake_livekit):
+    from livekit.agents import AgentServer
+
+    from assistant.livekit.worker import server_options, worker_agent_name
+
+    options = server_options()
+    options.ws_url, options.api_key, options.api_secret = fake_livekit.url, fake_livekit.api_key, fake_livekit.api_secret
+    server = AgentServer.from_server_options(options)
+    task = asyncio.create_task(server.run(devmode=True))
+    try:
+        for _ in range(200):
+            if fake_livekit.workers or task.done():
+                break
+            await asyncio.sleep(0.05)
+        assert [w.agent_name for w in fake_livekit.workers] == [worker_agent_name()]
+        assert worker_agent_name() == "polyglot-flight-agent"
+    finally:
+        await server.aclose()
+        await asyncio.gather(task, return_exceptions=True)
