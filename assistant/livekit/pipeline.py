@@ -59,9 +59,9 @@ def openai_llm(*, api_key: str, base_url: str = "") -> llm.LLM:
                       max_retries=0, **extra)
 
 
-def with_offline_fallback(model: llm.LLM) -> llm.LLM:
-    """`model` first, the offline agent when it fails or is slower than `llm_timeout_s`."""
-    return llm.FallbackAdapter([model, offline_llm()], attempt_timeout=voice_settings().llm_timeout_s,
+def with_offline_fallback(model: llm.LLM, *, timeout_s: float | None = None) -> llm.LLM:
+    """`model` first, the offline agent when it fails or is slower than `timeout_s` (`llm_timeout_s`)."""
+    return llm.FallbackAdapter([model, offline_llm()], attempt_timeout=timeout_s or voice_settings().llm_timeout_s,
                                max_retry_per_llm=0)
 
 
