@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from livekit.agents import llm, stt, tts, vad
+# plugins register themselves on import, which the framework allows on the main thread only
+from livekit.plugins import cartesia, deepgram, openai, silero
 
 from languages import stt_route, tts_route
 
@@ -39,8 +41,6 @@ class Pipeline:
 
 def deepgram_stt(language: str, *, api_key: str, base_url: str = "") -> stt.STT:
     """The Deepgram plugin on the language's route."""
-    from livekit.plugins import deepgram
-
     route = stt_route(language)
     extra = {"base_url": f"{base_url.rstrip('/')}/v1/listen"} if base_url else {}
     return deepgram.STT(model=route["model"], language=route["language"], interim_results=route["interim_results"],
@@ -51,8 +51,6 @@ def deepgram_stt(language: str, *, api_key: str, base_url: str = "") -> stt.STT:
 
 def openai_llm(*, api_key: str, base_url: str = "") -> llm.LLM:
     """The OpenAI plugin with the console's model and temperature; the SDK makes no retries of its own."""
-    from livekit.plugins import openai
-
     settings = voice_settings()
     extra = {"base_url": base_url} if base_url else {}
     return openai.LLM(model=settings.llm_model, api_key=api_key, temperature=settings.llm_temperature,
@@ -67,8 +65,6 @@ def with_offline_fallback(model: llm.LLM, *, timeout_s: float | None = None) -> 
 
 def cartesia_tts(language: str, *, api_key: str, base_url: str = "") -> tts.TTS | None:
     """The Cartesia plugin on the language's route, or None when Cartesia does not speak it."""
-    from livekit.plugins import cartesia
-
     route = tts_route(language)
     if route.provider != "cartesia" or not route.voice:
         return None
@@ -90,8 +86,6 @@ def with_espeak_fallback(voice: tts.TTS | None, language: str) -> tts.TTS | None
 
 def silero_vad(environment: str) -> vad.VAD:
     """Silero VAD (its model ships in the plugin's wheel) with the preset's options."""
-    from livekit.plugins import silero
-
     return silero.VAD.load(**silero_options(environment))
 
 

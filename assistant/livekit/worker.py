@@ -9,11 +9,16 @@ visitor who rejoins is welcomed back; each finished turn logs one line of the fr
 from __future__ import annotations
 
 import logging
+import sys
 
 from livekit import rtc
-from livekit.agents import AgentSession, JobContext, WorkerOptions, cli
+from livekit.agents import AgentSession, JobContext, JobProcess, WorkerOptions, cli
+
+from flight_search.airports import airport
+from languages import ConfigError
 
 from ..livekit_rooms import livekit_settings
+from ..settings import validate_all
 from .pipeline import build_pipeline
 from .polyglot_agent import CHAT_TOPIC, ChatPiece, PolyglotAgent
 from .room_config import EnvironmentChanged, parse_data_message, room_config
@@ -30,11 +35,28 @@ def worker_agent_name() -> str:
 
 def server_options() -> WorkerOptions:
     """The worker's options for `cli.run_app` (explicit dispatch by `agent_name`)."""
-    return WorkerOptions(entrypoint_fnc=entrypoint, agent_name=worker_agent_name())
+    return WorkerOptions(entrypoint_fnc=entrypoint, prewarm_fnc=prewarm, agent_name=worker_agent_name())
+
+
+def prewarm(_proc: JobProcess | None = None) -> None:
+    """Load what the first turn would otherwise load on the event loop (airports, gazetteer, date
+    parser, the espeak-ng library): each job process runs this once before it takes a room."""
+    from ..agents import OfflineAgent
+    from ..providers.espeak_tts import speak_pcm
+    from .conversation import Conversation
+
+    step = OfflineAgent().plan(Conversation.new().session, "a flight from Madrid to London tomorrow")
+    airport(getattr(step, "origin", "MAD"))
+    speak_pcm("ok")
 
 
 def main() -> None:
-    """`python agent.py dev|start|console|...`: the framework's CLI."""
+    """`python agent.py dev|start|console|...`: the framework's CLI, after the configs validate."""
+    try:
+        validate_all()
+        livekit_settings()
+    except ConfigError as exc:   # one clear line, not a traceback
+        sys.exit(f"Polyglot agent cannot start: configuration error in {exc}")
     cli.run_app(server_options())
 
 
@@ -70,8 +92,8 @@ def log_turn_metrics(session: AgentSession) -> None:
         metrics = dict(getattr(item, "metrics", None) or {})
         if getattr(item, "role", None) == "user":
             last_user = metrics
-        elif getattr(item, "role", None) == "assistant":
-            log.info(turn_metrics_line(last_user, metrics))
+        elif getattr(item, "role", None) == "assistant" and (last_user or metrics.get("llm_node_ttft")):
+            log.info(turn_metrics_line(last_user, metrics))   # a said phrase (greeting) has no turn to report
             last_user = {}
 
     session.on("conversation_item_added", on_item)

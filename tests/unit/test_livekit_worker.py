@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -14,6 +17,7 @@ from assistant.livekit.room_config import (EnvironmentChanged, InterruptionsTogg
 from assistant.livekit.worker import VisitorBook, server_options, turn_metrics_line, worker_agent_name
 from assistant.livekit_rooms import livekit_settings, room_metadata
 from languages import stt_route
+from tests.conftest import ROOT
 
 BASE = "polyglot-console"
 
@@ -102,3 +106,26 @@ async def test_the_offline_voice_speaks_each_language_as_livekit_frames():
         samples = np.concatenate([np.frombuffer(f.data, dtype=np.int16) for f in frames])
         assert frames[0].sample_rate == voice.sample_rate == 22050
         assert 0.5 < len(samples) / 22050 < 6 and np.abs(samples).max() > 1000
+
+
+def run_agent_py(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "agent.py", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=180, env={**os.environ, "COLUMNS": "120"})
+
+
+def test_agent_py_runs_the_framework_s_cli():
+    done = run_agent_py("--help")
+    assert done.returncode == 0, done.stderr[-400:]
+    for command in ("console", "dev", "start"):
+        assert command in done.stdout
+
+
+def test_a_broken_config_stops_the_worker_with_one_line(config_copy):
+    path = config_copy / "livekit.yaml"
+    path.write_text(path.read_text().replace("agent_name: polyglot-flight-agent", 'agent_name: ""'))
+    done = run_agent_py("dev")
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"Polyglot agent cannot start: configuration error in {path}: agent_name: "
+        "String should have at least 1 character"]
+
