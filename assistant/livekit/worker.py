@@ -139,7 +139,7 @@ async def entrypoint(ctx: JobContext) -> None:
 
     @ctx.room.on("data_received")
     def on_data(packet: rtc.DataPacket) -> None:
-        if packet.topic != CHAT_TOPIC:
+        if packet.topic != CHAT_TOPIC and not (packet.topic or "").startswith("lk"):   # lk*: LiveKit's own
             handle_data_message(packet.data, agent, session, pipeline.vad)
 
     @ctx.room.on("participant_connected")

@@ -229,6 +229,21 @@ async def test_in_a_voiced_session_every_reply_shows_before_it_sounds():
     assert speaker.seconds > 5   # the spoken answer: heading plus three flights in words
 
 
+async def test_a_returning_visitor_is_welcomed_back_in_the_room_s_language():
+    llm, session = await started(PolyglotAgent("ja", today=TODAY))
+    try:
+        session.current_agent.welcome_back()
+        said = phrase("ja", "welcome_back")
+        for _ in range(100):
+            if any(getattr(i, "text_content", None) == said for i in session.history.items):
+                break
+            await asyncio.sleep(0.05)
+        assert [i.text_content for i in session.history.items if getattr(i, "role", None) == "assistant"] == [
+            phrase("ja", "greeting"), said]
+    finally:
+        await closed(llm, session)
+
+
 # -- live settings, metrics, registration --------------------------------------------------------------
 
 async def test_data_messages_switch_the_vad_preset_and_interruptions_live():

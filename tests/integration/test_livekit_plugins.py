@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import logging
 
 import numpy as np
 import pytest
@@ -58,7 +59,8 @@ async def test_openai_plugin_streams_a_tool_call_with_the_console_s_prompt_and_s
 
 
 @pytest.mark.parametrize("fault", ["server_error_500", "malformed", "disconnect_mid_stream"])
-async def test_openai_failing_hands_the_turn_to_the_offline_agent(fake_openai, fault):
+async def test_openai_failing_hands_the_turn_to_the_offline_agent(fake_openai, fault, caplog):
+    caplog.set_level(logging.DEBUG)
     fake_openai.fault = fault
     fake_openai.tool_call = {"origin": "MAD", "destination": "LON", "date": TOMORROW}
     model = with_offline_fallback(openai_llm(api_key=fake_openai.api_key, base_url=fake_openai.base_url))
@@ -70,6 +72,7 @@ async def test_openai_failing_hands_the_turn_to_the_offline_agent(fake_openai, f
     answer = result.expect.next_event().is_message(role="assistant").event().item.text_content
     assert "Here are flights from Madrid to London" in answer
     assert fake_openai.requests   # the model was asked first
+    assert fake_openai.api_key not in caplog.text
 
 
 async def test_openai_too_slow_hands_the_turn_to_the_offline_agent(fake_openai):
