@@ -59,13 +59,14 @@ class PolyglotAgent(Agent):
 
     def __init__(self, language: str = "en", environment: str = "medium", interruptions: bool = True, *,
                  today: dt.date | None = None, search: SearchFn | None = None,
-                 chat_sink: ChatSink | None = None) -> None:
+                 chat_sink: ChatSink | None = None, greet_on_enter: bool = True) -> None:
         self.conversation = Conversation.new(language, environment, interruptions, today=today)
         self.interruptions = bool(interruptions)
         self.published: deque[ChatPiece] = deque(maxlen=200)   # the last pieces sent, newest last
         self.chat_sink = chat_sink
         self._search = search or search_flights
         self._seq = 0
+        self.greet_on_enter, self.greeted = greet_on_enter, False
         super().__init__(instructions=system_prompt(self.language, self.conversation.session.today()))
 
     @property
@@ -123,7 +124,14 @@ class PolyglotAgent(Agent):
     # -- pipeline nodes -----------------------------------------------------------------------------
 
     async def on_enter(self) -> None:
-        self.session.say(phrase(self.language, "greeting"))
+        if self.greet_on_enter:   # else the worker greets the first visitor when they arrive
+            self.greet()
+
+    def greet(self) -> None:
+        """Say the greeting, once per conversation."""
+        if not self.greeted:
+            self.greeted = True
+            self.session.say(phrase(self.language, "greeting"))
 
     def welcome_back(self) -> None:
         """Greet a visitor who rejoined the room."""

@@ -127,8 +127,9 @@ async def entrypoint(ctx: JobContext) -> None:
     settings = livekit_settings()
     config = room_config(ctx.job.metadata or ctx.room.metadata, ctx.room.name, base=settings.room_base)
     pipeline = build_pipeline(config.language, config.environment)
+    # dispatched with the room's creation, the agent is often there first: it greets whoever comes
     agent = PolyglotAgent(config.language, config.environment, config.interruptions,
-                          chat_sink=room_chat_sink(ctx.room))
+                          chat_sink=room_chat_sink(ctx.room), greet_on_enter=bool(ctx.room.remote_participants))
     # the agent's TTS node does the speech formatting (markdown out, numbers in words) from the raw text
     session = AgentSession(stt=pipeline.stt, llm=pipeline.llm, tts=pipeline.tts, vad=pipeline.vad,
                            tts_text_transforms=["filter_emoji"])
@@ -146,6 +147,8 @@ async def entrypoint(ctx: JobContext) -> None:
     def on_join(participant: rtc.RemoteParticipant) -> None:
         if visitors.arrived(participant.identity):
             agent.welcome_back()
+        else:
+            agent.greet()
 
     log.info("room %s: language=%s environment=%s interruptions=%s stt=%s llm=%s tts=%s", ctx.room.name,
              config.language, config.environment, config.interruptions,

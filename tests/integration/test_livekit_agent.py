@@ -229,6 +229,24 @@ async def test_in_a_voiced_session_every_reply_shows_before_it_sounds():
     assert speaker.seconds > 5   # the spoken answer: heading plus three flights in words
 
 
+async def test_an_agent_waiting_for_its_visitor_greets_once_when_told():
+    llm, session = await started(PolyglotAgent("es", today=TODAY, greet_on_enter=False))
+    try:
+        agent = session.current_agent
+        assert not agent.greeted
+        agent.greet()
+        agent.greet()
+        said = phrase("es", "greeting")
+        for _ in range(100):
+            if any(getattr(i, "text_content", None) == said for i in session.history.items):
+                break
+            await asyncio.sleep(0.05)
+        assert [getattr(i, "text_content", None) for i in session.history.items
+                if getattr(i, "role", None) == "assistant"] == [said]
+    finally:
+        await closed(llm, session)
+
+
 async def test_a_returning_visitor_is_welcomed_back_in_the_room_s_language():
     llm, session = await started(PolyglotAgent("ja", today=TODAY))
     try:
