@@ -43,12 +43,12 @@ for variable in ("DEEPGRAM_API_KEY", "OPENAI_API_KEY", "CARTESIA_API_KEY", "AMAD
 import numpy as np  # noqa: E402
 from livekit import rtc  # noqa: E402
 from livekit.agents import AgentSession  # noqa: E402
-from livekit.agents.voice.io import AudioOutput, AudioOutputCapabilities  # noqa: E402
 
 from agent import PolyglotAgent, offline_llm  # noqa: E402
 from assistant.livekit.espeak_tts import EspeakTTS  # noqa: E402
 from assistant.livekit.pipeline import silero_vad  # noqa: E402
 from assistant.livekit.worker import prewarm  # noqa: E402
+from tests.fakes.livekit_audio import RecordingSpeaker  # noqa: E402
 from tests.speech_audio import speech  # noqa: E402
 
 TODAY = dt.date(2026, 11, 21)
@@ -61,34 +61,12 @@ SCRIPTS = {
 LANGUAGES = tuple(SCRIPTS)
 
 
-class Sink(AudioOutput):
-    """A room's audio track stand-in: takes frames and reports each segment played at once."""
-
-    def __init__(self) -> None:
-        super().__init__(label="bench-sink", capabilities=AudioOutputCapabilities(pause=False))
-        self.seconds, self._pushed = 0.0, 0.0
-
-    async def capture_frame(self, frame: rtc.AudioFrame) -> None:
-        await super().capture_frame(frame)
-        self._pushed += frame.duration
-        self.seconds += frame.duration
-
-    def flush(self) -> None:
-        super().flush()
-        self.on_playback_finished(playback_position=self._pushed, interrupted=False)
-        self._pushed = 0.0
-
-    def clear_buffer(self) -> None:
-        self.on_playback_finished(playback_position=self._pushed, interrupted=True)
-        self._pushed = 0.0
-
-
 async def conversation(language: str, turns: int, *, voiced: bool = False) -> list[float]:
     """One session's turns; returns each turn's wall time (s)."""
     llm = offline_llm()
     session = AgentSession(llm=llm, tts=EspeakTTS(language) if voiced else None)
     if voiced:
-        session.output.audio = Sink()
+        session.output.audio = RecordingSpeaker()
     await session.start(PolyglotAgent(language, today=TODAY))
     walls = []
     try:

@@ -11,12 +11,12 @@ import logging
 
 import pytest
 from livekit.agents import AgentSession
-from livekit.agents.voice.io import AudioOutput, AudioOutputCapabilities
 
 from agent import PolyglotAgent, offline_llm
 from flight_search import search_flights
 from languages import phrase
 from tests.conftest import TODAY
+from tests.fakes.livekit_audio import RecordingSpeaker
 
 TOMORROW = (TODAY + dt.timedelta(days=1)).isoformat()
 REQUESTS = {
@@ -150,33 +150,6 @@ def test_agent_py_exposes_the_agent_and_the_offline_llm():
 
 
 # -- dual formatting: the chat markdown is published before its sentence is spoken --------------------
-
-class RecordingSpeaker(AudioOutput):
-    """An audio sink for the session (what a room's audio track is): notes when each segment starts,
-    and reports it played at once."""
-
-    def __init__(self, timeline: list) -> None:
-        super().__init__(label="recording-speaker", capabilities=AudioOutputCapabilities(pause=False))
-        self.timeline, self.seconds, self._open, self._pushed = timeline, 0.0, False, 0.0
-
-    async def capture_frame(self, frame) -> None:
-        await super().capture_frame(frame)
-        if not self._open:
-            self._open = True
-            self.timeline.append(("audio",))
-        self._pushed += frame.duration
-        self.seconds += frame.duration
-
-    def flush(self) -> None:
-        super().flush()
-        self._open = False
-        self.on_playback_finished(playback_position=self._pushed, interrupted=False)
-        self._pushed = 0.0
-
-    def clear_buffer(self) -> None:
-        self.on_playback_finished(playback_position=self._pushed, interrupted=True)
-        self._pushed = 0.0
-
 
 async def test_a_model_reply_is_spoken_in_speech_formatting_after_its_markdown_is_published():
     timeline: list = []

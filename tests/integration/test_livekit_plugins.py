@@ -20,6 +20,7 @@ from assistant.livekit.pipeline import (cartesia_tts, deepgram_stt, openai_llm, 
                                         with_offline_fallback)
 from languages import phrase
 from tests.conftest import TODAY
+from tests.fakes.livekit_audio import RecordingSpeaker
 from tests.speech_audio import speech
 
 TOMORROW = (TODAY + dt.timedelta(days=1)).isoformat()
@@ -182,3 +183,33 @@ async def test_cartesia_failing_falls_back_to_espeak_ng(fake_cartesia, fault):
     assert fake_cartesia.paths and changes[0] == ("Cartesia", False)
     assert rate == 24000 and len(samples) > rate * 0.5       # espeak-ng's 22050 Hz, resampled by the adapter
     assert tone_share(samples, rate) < 0.2                   # speech, not the fake's tone
+
+
+async def test_a_voiced_turn_keeps_speaking_when_cartesia_fails_mid_session(fake_cartesia):
+    from agent import offline_llm
+
+    pieces, timeline = [], []
+
+    async def sink(piece):
+        pieces.append(piece)
+
+    voice = with_espeak_fallback(cartesia_tts("es", api_key=fake_cartesia.api_key, base_url=fake_cartesia.url), "es")
+    async with http_context.open():
+        llm = offline_llm()
+        session = AgentSession(llm=llm, tts=voice)
+        speaker = RecordingSpeaker(timeline)
+        session.output.audio = speaker
+        await session.start(PolyglotAgent("es", today=TODAY, chat_sink=sink, greet_on_enter=False))
+        try:
+            session.current_agent.greet()
+            await session.run(user_input="Quiero un vuelo de Madrid a Londres")   # asks for the date: Cartesia
+            cartesia_seconds = speaker.seconds
+            fake_cartesia.fault = "server_error_500"
+            await session.run(user_input="mañana")                              # the results: espeak-ng
+        finally:
+            await session.aclose()
+            await llm.aclose()
+    assert cartesia_seconds > 0 and fake_cartesia.paths[0] == "/tts/websocket"
+    assert speaker.seconds - cartesia_seconds > 5            # the spoken results, from the fallback voice
+    assert timeline.count(("audio",)) == 3 and pieces[-1].final
+    assert pieces[-1].markdown.startswith("**Estos son los vuelos de Madrid a Londres")
