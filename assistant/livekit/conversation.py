@@ -19,6 +19,7 @@ from ..turn import Reply
 
 _LENT: contextvars.ContextVar["Conversation | None"] = contextvars.ContextVar("polyglot_conversation", default=None)
 _KEPT_REPLIES = 8
+_KEPT_SEARCHES = 8
 
 
 @dataclass
@@ -39,6 +40,12 @@ class Conversation:
     @property
     def language(self) -> str:
         return self.session.language
+
+    def remember_search(self, call_id: str, query: FlightQuery, outcome: SearchOutcome) -> None:
+        """Keep a search for the offline LLM to format (the newest few: a model answers them itself)."""
+        self.searches[call_id] = (query, outcome)
+        while len(self.searches) > _KEPT_SEARCHES:
+            self.searches.pop(next(iter(self.searches)))
 
     def offline_reply(self, text_so_far: str) -> tuple[Reply | None, bool]:
         """(the offline reply `text_so_far` is, or None; whether it may still become one). Compared on

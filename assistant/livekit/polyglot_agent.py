@@ -97,7 +97,7 @@ class PolyglotAgent(Agent):
         delay_s = app_settings().one_moment_after_ms / 1000
         async with context.with_filler(phrase(self.language, "one_moment"), delay=delay_s):
             outcome = await self._search(query)
-        self.conversation.searches[context.function_call.call_id] = (query, outcome)
+        self.conversation.remember_search(context.function_call.call_id, query, outcome)
         log.info("search_flights %s -> %s (%d flights, fallback=%s)", query.as_arguments(), outcome.source,
                  len(outcome.flights), outcome.used_fallback)
         return json.dumps(outcome_for_model(outcome, app_settings().max_flights_chat), ensure_ascii=False)

@@ -129,3 +129,16 @@ def test_a_broken_config_stops_the_worker_with_one_line(config_copy):
         f"Polyglot agent cannot start: configuration error in {path}: agent_name: "
         "String should have at least 1 character"]
 
+
+
+def test_a_conversation_keeps_only_the_newest_searches_for_the_offline_llm():
+    import datetime as dt
+
+    from assistant.livekit.conversation import Conversation
+    from flight_search import FlightQuery, SearchOutcome
+
+    conversation = Conversation.new("en")
+    query = FlightQuery("MAD", "LON", dt.date(2026, 12, 2))
+    for i in range(12):
+        conversation.remember_search(f"call_{i}", query, SearchOutcome(flights=[], source="demo", attempts=[]))
+    assert list(conversation.searches) == [f"call_{i}" for i in range(4, 12)]
