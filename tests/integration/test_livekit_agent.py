@@ -53,6 +53,7 @@ async def test_request_reaches_search_flights_and_answers_in_its_language(langua
         result.expect.next_event().is_function_call(
             name="search_flights",
             arguments={"origin": origin, "destination": destination, "date": TOMORROW, "airline": None})
+        result.expect.skip_next_event_if(type="message", role="assistant")   # "one moment", if slow
         output = result.expect.next_event().is_function_call_output().event().item
         found = json.loads(output.output)
         assert found["source"] == "demo" and found["count"] > 0
@@ -195,10 +196,10 @@ async def test_in_a_voiced_session_every_reply_shows_before_it_sounds():
         await closed(llm, session)
     kinds = [entry[0] for entry in timeline]
     assert kinds[0] == "chat" and timeline[0][3].startswith("¡Hola!")    # the greeting comes first, no tone
-    assert kinds.count("audio") == 2 and kinds.index("audio") > 0
-    second_reply = timeline[kinds.index("audio") + 1:]
-    assert second_reply[0][0] == "chat" and second_reply[0][3].startswith("**Estos son los vuelos")
-    assert second_reply[-1] == ("audio",)
+    assert kinds.count("audio") >= 2 and kinds.index("audio") > 0   # a third if "one moment" was said
+    answer = max(i for i, entry in enumerate(timeline) if entry[0] == "chat" and not entry[2])
+    assert timeline[answer][3].startswith("**Estos son los vuelos")
+    assert sorted(timeline[answer + 1:]) == [("audio",), ("chat", timeline[answer][1], True, timeline[answer][3])]
     assert speaker.seconds > 5   # the spoken answer: heading plus three flights in words
 
 

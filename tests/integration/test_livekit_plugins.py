@@ -43,6 +43,7 @@ async def test_openai_plugin_streams_a_tool_call_with_the_console_s_prompt_and_s
     result = await run_turn(PolyglotAgent("es", today=TODAY), model, "Quiero volar de Madrid a Londres mañana")
 
     result.expect.next_event().is_function_call(name="search_flights", arguments=fake_openai.tool_call)
+    result.expect.skip_next_event_if(type="message", role="assistant")   # "one moment", if slow
     output = json.loads(result.expect.next_event().is_function_call_output().event().item.output)
     assert output["source"] == "demo" and output["flights"]
     message = result.expect.next_event().is_message(role="assistant").event().item.text_content
@@ -69,6 +70,7 @@ async def test_openai_failing_hands_the_turn_to_the_offline_agent(fake_openai, f
 
     result.expect.next_event().is_function_call(
         name="search_flights", arguments={"origin": "MAD", "destination": "LON", "date": TOMORROW, "airline": None})
+    result.expect.skip_next_event_if(type="message", role="assistant")   # "one moment", if slow
     result.expect.next_event().is_function_call_output()
     answer = result.expect.next_event().is_message(role="assistant").event().item.text_content
     assert "Here are flights from Madrid to London" in answer
@@ -211,5 +213,5 @@ async def test_a_voiced_turn_keeps_speaking_when_cartesia_fails_mid_session(fake
             await llm.aclose()
     assert cartesia_seconds > 0 and fake_cartesia.paths[0] == "/tts/websocket"
     assert speaker.seconds - cartesia_seconds > 5            # the spoken results, from the fallback voice
-    assert timeline.count(("audio",)) == 3 and pieces[-1].final
+    assert timeline.count(("audio",)) >= 3 and pieces[-1].final   # greeting, question, results ("one moment")
     assert pieces[-1].markdown.startswith("**Estos son los vuelos de Madrid a Londres")
