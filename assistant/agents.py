@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from typing import TYPE_CHECKING
 
 from flight_search import FlightQuery, SearchOutcome, chat_markdown, normalize_airline, speech_text
 from flight_search.airports import is_known_place
@@ -17,6 +18,9 @@ from .settings import app_settings, voice_settings
 from .speech import SentenceBuffer, speech_from_chat
 from .turn import Reply, Turn
 from .understanding import Slots, understand
+
+if TYPE_CHECKING:
+    from .session import Session
 
 SEARCH_TOOL = {
     "type": "function",
@@ -53,7 +57,7 @@ class OfflineAgent:
         turn.timings["format_ms"] = (time.perf_counter() - began) * 1000
         return reply
 
-    def plan(self, session, text: str, timings: dict | None = None) -> Reply | FlightQuery:
+    def plan(self, session: Session, text: str, timings: dict | None = None) -> Reply | FlightQuery:
         """What to do with `text`: a reply (a question, or "I did not understand"), or the search to run.
         Updates `session.pending` (the slots remembered across turns)."""
         language = session.language
