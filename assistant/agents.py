@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flight_search import FlightQuery, SearchOutcome, chat_markdown, normalize_airline, speech_text
 from flight_search.airports import is_known_place
@@ -18,6 +20,9 @@ from .settings import app_settings, voice_settings
 from .speech import SentenceBuffer, speech_from_chat
 from .turn import Reply, Turn
 from .understanding import Slots, understand
+
+if TYPE_CHECKING:
+    from .session import Session
 
 SEARCH_TOOL = {
     "type": "function",
@@ -50,18 +55,42 @@ SEARCH_TOOL = {
 MAX_TOOL_ROUNDS = 3
 
 
+@dataclass(frozen=True)
+class PlannedSearch:
+    """The search a turn is to run: the query and the trip details to apply to its results."""
+
+    query: FlightQuery
+    details: TripDetails | None = None
+
+    def as_arguments(self) -> dict:
+        """The tool-call arguments (the query's, plus the applied details)."""
+        return {**self.query.as_arguments(), **(self.details.as_arguments() if self.details else {})}
+
+
 class OfflineAgent:
     """The rule-based assistant: reads slots, asks for what is missing, searches, formats."""
 
     name = "offline"
 
     async def reply(self, turn: Turn, text: str) -> Reply:
-        session = turn.session
+        step = self.plan(turn.session, text, turn.timings)
+        if isinstance(step, Reply):
+            return step
+        outcome = await turn.search_flights(step.query, step.details)
+        began = time.perf_counter()
+        reply = self.answer(step.query, outcome, turn.session.language, step.details)
+        turn.timings["format_ms"] = (time.perf_counter() - began) * 1000
+        return reply
+
+    def plan(self, session: Session, text: str, timings: dict | None = None) -> Reply | PlannedSearch:
+        """What to do with `text`: a reply (a question, "which Portland?", "I did not understand"), or
+        the search to run. Updates `session.pending` (the slots remembered across turns)."""
         language = session.language
         began = time.perf_counter()
         asked = session.pending.missing() if session.pending.found_anything else None
         slots = understand(text, language, session.today(), expecting=asked)
-        turn.timings["understand_ms"] = (time.perf_counter() - began) * 1000
+        if timings is not None:
+            timings["understand_ms"] = (time.perf_counter() - began) * 1000
         if not slots.found_anything:
             return session.say("did_not_understand")
         wanted = session.pending.merged(slots)
@@ -81,18 +110,21 @@ class OfflineAgent:
         if missing:
             return session.say(f"ask_{missing}")
         session.pending = Slots()
-        query = FlightQuery(wanted.origin, wanted.destination, wanted.date, wanted.airline)
-        outcome = await turn.search_flights(query, wanted.details)
-        began = time.perf_counter()
+        return PlannedSearch(FlightQuery(wanted.origin, wanted.destination, wanted.date, wanted.airline),
+                             wanted.details)
+
+    @staticmethod
+    def answer(query: FlightQuery, outcome: SearchOutcome, language: str,
+               details: TripDetails | None = None) -> Reply:
+        """A search's result in both panes' formats, saying which trip details were applied."""
         settings = app_settings()
-        reply = Reply(chat_markdown(outcome, query, language, limit=settings.max_flights_chat, details=wanted.details),
-                      speech_text(outcome, query, language, limit=settings.max_flights_speech,
-                                  details=wanted.details), language)
-        turn.timings["format_ms"] = (time.perf_counter() - began) * 1000
-        return reply
+        return Reply(chat_markdown(outcome, query, language, limit=settings.max_flights_chat, details=details),
+                     speech_text(outcome, query, language, limit=settings.max_flights_speech, details=details),
+                     language)
 
 
 def system_prompt(language: str, today: dt.date) -> str:
+    """The model path's instructions (the console's and the LiveKit worker's)."""
     spec = get_language(language)
     name = f"{spec.native_name} ({spec.name})" if spec else language
     return (f"You are the flight-search voice assistant of a conference booth. Reply only in {name}, "

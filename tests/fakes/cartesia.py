@@ -5,7 +5,8 @@ one streamed body). Point the real SDK at it with
 
     AsyncCartesia(api_key=fake.api_key, base_url=fake.url, websocket_base_url=fake.ws_url, max_retries=0)
 
-(no WebSocket endpoint is faked: `websocket_base_url` only keeps stray sockets off wss://).
+(`websocket_base_url` keeps the SDK's sockets off wss://). The streaming WebSocket `/tts/websocket`,
+which livekit-plugins-cartesia uses, is served too: see tests/fakes/cartesia_ws.py.
 `await client.tts.generate_sse(model_id=..., transcript=..., voice={"id": ...}, output_format=
 {"container": "raw", "encoding": "pcm_s16le", "sample_rate": 24000}, language="es")` returns an
 `AsyncStream` of `TTSSSEChunkEvent` (`.type == "chunk"`, `.data` base64, `.audio` bytes), optional
@@ -73,8 +74,10 @@ import numpy as np
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
 
+from .cartesia_ws import InvalidRequest as _Invalid, serve_websocket
 from .server import BackgroundServer, DeliberateDrop, FaultKnobs
 
 HANG_SECONDS = 3600.0
@@ -101,21 +104,17 @@ def wav_header(sample_rate: int, encoding: str, data_bytes: int) -> bytes:
             + b"data" + struct.pack("<I", data_bytes))
 
 
-class _Invalid(Exception):
-    def __init__(self, message: str, code: str = "invalid_request") -> None:
-        super().__init__(message)
-        self.message, self.code = message, code
-
 
 class FakeCartesia(FaultKnobs, BackgroundServer):
-    """Cartesia's `/tts/sse` and `/tts/bytes` on http://127.0.0.1:<free port>."""
+    """Cartesia's `/tts/sse`, `/tts/bytes` and `/tts/websocket` on http://127.0.0.1:<free port>."""
 
     name = "cartesia"
 
     def __init__(self) -> None:
         super().__init__()
         self.app = Starlette(routes=[Route("/tts/sse", self._sse, methods=["POST"]),
-                                     Route("/tts/bytes", self._bytes, methods=["POST"])])
+                                     Route("/tts/bytes", self._bytes, methods=["POST"]),
+                                     WebSocketRoute("/tts/websocket", self._websocket)])
         self.reset()
 
     def reset(self) -> None:
@@ -264,6 +263,9 @@ class FakeCartesia(FaultKnobs, BackgroundServer):
             yield f"event: timestamps\ndata: {json.dumps(event)}\n\n".encode()
         done = {"type": "done", "done": True, "status_code": 200, "context_id": context_id}
         yield f"event: done\ndata: {json.dumps(done)}\n\n".encode()
+
+    async def _websocket(self, websocket: WebSocket) -> None:
+        await serve_websocket(self, websocket)
 
     async def _bytes(self, request: Request) -> Response:
         accepted = await self._accept(request, ("raw", "wav"))

@@ -25,8 +25,16 @@ after the request is recorded and authenticated:
 - "leaky_error": 401 whose message quotes the API key, the secret and a bearer token (a server
   that echoes credentials: the client must redact them).
 
+Agent workers: `GET /agent` upgrades to LiveKit's worker WebSocket (what `livekit-agents` connects
+to): the same bearer JWT, which must carry `video.agent`, else the socket is closed with code 4401.
+The first binary message must be a `WorkerMessage` with `register`; the fake answers a
+`ServerMessage` with `register` (`worker_id` "AW_..."), then reads (and records) the worker's further
+messages until it disconnects. It never assigns a job: a job needs a real room (WebRTC).
+
 Recorded: `requests` (one `TwirpCall` per request, including refused ones), `rooms` (name -> Room),
-`dispatches` (AgentDispatch, in order). Fixture: `fake_livekit` (tests/fakes/fixtures.py).
+`dispatches` (AgentDispatch, in order), `workers` (each `RegisterWorkerRequest`, in order),
+`worker_messages` (the names of the later `WorkerMessage` fields, e.g. "update_worker").
+Fixture: `fake_livekit` (tests/fakes/fixtures.py).
 """
 from __future__ import annotations
 
@@ -40,10 +48,12 @@ import jwt
 from google.protobuf import json_format
 from google.protobuf.message import DecodeError, Message
 from livekit import api
+from livekit.protocol import agent as agent_proto
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from .server import BackgroundServer, FaultKnobs
 
@@ -87,7 +97,8 @@ class FakeLiveKit(FaultKnobs, BackgroundServer):
 
     def __init__(self) -> None:
         super().__init__()
-        self.app = Starlette(routes=[Route("/twirp/livekit.{service}/{method}", self._handle, methods=["POST"])])
+        self.app = Starlette(routes=[Route("/twirp/livekit.{service}/{method}", self._handle, methods=["POST"]),
+                                     WebSocketRoute("/agent", self._worker)])
         self.reset()
 
     def reset(self) -> None:
@@ -99,6 +110,8 @@ class FakeLiveKit(FaultKnobs, BackgroundServer):
         self.requests: list[TwirpCall] = []
         self.rooms: dict[str, api.Room] = {}
         self.dispatches: list[api.AgentDispatch] = []
+        self.workers: list[agent_proto.RegisterWorkerRequest] = []
+        self.worker_messages: list[str] = []
 
     def calls(self, method: str) -> list[TwirpCall]:
         """The recorded requests of one method (e.g. "CreateRoom")."""
@@ -160,6 +173,28 @@ class FakeLiveKit(FaultKnobs, BackgroundServer):
         if call.content_type == PROTOBUF:
             return Response(reply.SerializeToString(), media_type=PROTOBUF)
         return Response(json.dumps(json_format.MessageToDict(reply)), media_type=JSON)
+
+    async def _worker(self, websocket: WebSocket) -> None:
+        """LiveKit's agent-worker socket: registration, then the worker's status messages."""
+        claims, problem = self._verify(websocket.headers.get("authorization", ""))
+        if problem or not ((claims or {}).get("video") or {}).get("agent"):
+            await websocket.close(code=4401)
+            return
+        await websocket.accept()
+        try:
+            first = agent_proto.WorkerMessage.FromString(await websocket.receive_bytes())
+            if first.WhichOneof("message") != "register":
+                await websocket.close(code=4400)
+                return
+            self.workers.append(first.register)
+            reply = agent_proto.ServerMessage()
+            reply.register.worker_id = _sid("AW_")
+            await websocket.send_bytes(reply.SerializeToString())
+            while not self.stopping:
+                message = agent_proto.WorkerMessage.FromString(await websocket.receive_bytes())
+                self.worker_messages.append(message.WhichOneof("message") or "")
+        except (WebSocketDisconnect, DecodeError, RuntimeError):
+            return
 
     def _verify(self, authorization: str) -> tuple[dict[str, Any] | None, str]:
         """(claims, "") for a valid token of this key and secret, else (None or claims, the problem)."""
