@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, replace
 
 from flight_search import find_airlines
-from languages import CityMention, TripDetails, find_cities, find_date, find_trip_details, fold, get_language, split_return
+from languages import (CityMention, TripDetails, find_cities, find_date, find_trip_details, fold, get_language,
+                       split_return)
 
 
 @dataclass(frozen=True)
