@@ -117,7 +117,7 @@ def test_every_language_has_complete_date_and_trip_words(language):
     for name in ("day_units", "week_units", "weekend", "next_weekend"):
         assert getattr(words, name), f"{language.code}: date_words.{name}"
     for name in TripWords.model_fields:
-        if name not in ("am", "pm", "hour_words", "return_before", "return_after"):
+        if name not in ("am", "pm", "hour_words", "return_before", "return_after", "not_details"):
             assert getattr(trip, name), f"{language.code}: trip_details.{name}"
     assert trip.return_before or trip.return_after
 
@@ -151,3 +151,13 @@ def test_a_time_template_without_its_placeholder_is_refused(config_copy):
     data["languages"][0]["trip_details"]["depart_before"] = ["before seven"]
     with pytest.raises(ValueError, match="needs one"):
         LanguagesFile.model_validate(data)
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang.spec.trip_details.not_details],
+                         ids=[lang.code for lang in LANGUAGES if lang.spec.trip_details.not_details])
+def test_a_greeting_asks_for_no_part_of_the_day(language):
+    for greeting in language.spec.trip_details.not_details:
+        assert find_trip_details(greeting, language.code, TODAY).part_of_day is None, (language.code, greeting)
+    evening = language.spec.trip_details.evening[0]
+    said = f"{language.spec.trip_details.not_details[0]}, {evening}"
+    assert find_trip_details(said, language.code, TODAY).part_of_day is PartOfDay.EVENING, (language.code, said)
