@@ -19,7 +19,7 @@ from .scripts import UNSPACED_SCRIPTS
 from .trip_details import PartOfDay, SortOrder, TripDetails
 
 _BOUNDS = ("depart_before", "depart_after", "arrive_by")
-_CLAUSE_END = re.compile(r"[;!?。！？]|(?<!\d)\.")  # "am 10. Dezember" goes on
+_CLAUSE_END = re.compile(r"[,;!?、，。！？]|(?<!\d)\.")  # "am 10. Dezember" goes on
 _CLAUSE_START = re.compile(r"[,;.、，。]")
 _WINDOW_CHARS = 16  # how far back a postposed return marker ("…に戻る") looks for its date
 
@@ -115,11 +115,11 @@ def split_return(text: str, code: str) -> tuple[str, str | None]:
             if find_date(text[cut:match.start()], language.code):
                 return text[:cut] + text[match.end():], text[cut:match.start()]
     if reader.return_before:
-        match = reader.return_before.search(folded)
-        if match:
+        for match in reader.return_before.finditer(folded):
             end = _CLAUSE_END.search(folded, match.end())
             stop = end.start() if end else len(folded)
-            return text[:match.start()] + text[stop:], text[match.end():stop]
+            if find_date(text[match.end():stop], language.code):  # "returning home" names no return
+                return text[:match.start()] + text[stop:], text[match.end():stop]
     return text, None
 
 

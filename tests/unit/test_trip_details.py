@@ -161,3 +161,12 @@ def test_a_greeting_asks_for_no_part_of_the_day(language):
     evening = language.spec.trip_details.evening[0]
     said = f"{language.spec.trip_details.not_details[0]}, {evening}"
     assert find_trip_details(said, language.code, TODAY).part_of_day is PartOfDay.EVENING, (language.code, said)
+
+
+@pytest.mark.parametrize("code, text, outbound", [
+    ("es", "quiero volver a Madrid mañana", dt.date(2026, 11, 22)),        # going back home: one trip
+    ("en", "returning home to London, from Paris tomorrow", dt.date(2026, 11, 22)),
+])
+def test_a_return_word_without_a_return_date_is_no_return(code, text, outbound, today):
+    slots = understand(text, code, today)
+    assert slots.date == outbound and (slots.details is None or slots.details.return_date is None)
