@@ -6,6 +6,9 @@ them all. A broken file raises `languages.ConfigError`, whose message names the 
 """
 from __future__ import annotations
 
+import logging
+import threading
+
 import flight_search
 import languages
 from assistant import livekit, qa, settings
@@ -23,3 +26,18 @@ def clear_caches() -> None:
     """Forget every loaded configuration (tests that point `POLYGLOT_CONFIG_DIR` elsewhere)."""
     for room in ROOMS:
         room.clear_caches()
+
+
+def warm_up(language: str) -> threading.Thread:
+    """Load the world gazetteer and the language's word tables in the background (first start: the
+    gazetteer is built from its data packages, ~5-15 s; later starts load it in under a second), so
+    the first visitor's turn does not wait and the page is up at once."""
+    def run() -> None:
+        try:
+            languages.prepare_reading(language)
+        except Exception:  # the first turn loads it again and reports what fails
+            logging.getLogger(__name__).exception("warming up the gazetteer failed")
+
+    thread = threading.Thread(target=run, name="polyglot-warm-up", daemon=True)
+    thread.start()
+    return thread

@@ -18,7 +18,8 @@ from .gazetteer import gazetteer
 log = logging.getLogger(__name__)
 TOP_WORDS = 50_000
 EXCESS_COMMON = 0.7      # Zipf above a place's expected frequency that makes its name a word first
-EXCESS_VERY_COMMON = 2.0  # so common that not even "to"/"from" makes it a place when written in lower case
+EXCESS_VERY_COMMON = 2.0
+FREQUENT_ZIPF = 3.5       # an everyday word (about once in 300,000 words, or more often)  # so common that not even "to"/"from" makes it a place when written in lower case
 # wordfreq's names for languages whose registry code differs.
 _WORDFREQ_CODES = {"no": "nb", "tl": "fil", "zh-TW": "zh"}
 
@@ -27,6 +28,21 @@ def expected_zipf(population: int, names: int = 0) -> float:
     """How often a place of this size is named in text, on wordfreq's Zipf scale; the number of
     languages that have a name for it stands for fame beyond its size (Madrid, Nice, Split)."""
     return 4.3 + 0.6 * (math.log10(max(population, 1_000)) - 6) + 0.003 * min(names, 250)
+
+
+def _frequent_words(lang: str):
+    """(word, Zipf) for the language's most frequent words, read without wordfreq's caches (they
+    would keep every language's whole list, ~50 MB each, for the life of the process)."""
+    import wordfreq
+
+    read = getattr(wordfreq.get_frequency_list, "__wrapped__", wordfreq.get_frequency_list)
+    seen = 0
+    for centibels, bucket in enumerate(read(lang)):
+        for word in bucket:
+            yield word, 9 - centibels / 100
+            seen += 1
+            if seen >= TOP_WORDS:
+                return
 
 
 @lru_cache(maxsize=64)
@@ -38,23 +54,35 @@ def word_excess(code: str) -> dict[str, float]:
         lang = _WORDFREQ_CODES.get(code, code.split("-")[0])
         if lang not in wordfreq.available_languages():
             return {}
-        frequencies = wordfreq.get_frequency_dict(lang)
-        top = wordfreq.top_n_list(lang, TOP_WORDS)
+        words = list(_frequent_words(lang))
     except Exception as exc:  # a missing word list only costs precision, never the turn
         log.warning("no word frequencies for %s: %s", code, exc)
         return {}
     index = gazetteer()
     found: dict[str, float] = {}
-    for word in top:
+    for word, zipf in words:
         folded = fold_name(word)
-        places = index.lookup(folded) if folded in index.index else []
-        if not places or word not in frequencies:
+        if folded not in index.index:
             continue
-        zipf = math.log10(frequencies[word]) + 9
-        excess = zipf - max(expected_zipf(p.population, len(p.names)) for p in places)
+        places = index.lookup(folded)
+        excess = zipf - max(expected_zipf(p.population, len(p.names)) for p in places) if places else 0.0
         if excess > found.get(folded, EXCESS_COMMON - 1e-9):
             found[folded] = excess
     return {name: value for name, value in found.items() if value >= EXCESS_COMMON}
+
+
+@lru_cache(maxsize=64)
+def _frequent_set(code: str) -> frozenset[str]:
+    try:
+        import wordfreq
+
+        lang = _WORDFREQ_CODES.get(code, code.split("-")[0])
+        if lang not in wordfreq.available_languages():
+            return frozenset()
+        return frozenset(fold_name(w) for w, zipf in _frequent_words(lang) if zipf >= FREQUENT_ZIPF)
+    except Exception as exc:  # as above
+        log.warning("no word frequencies for %s: %s", code, exc)
+        return frozenset()
 
 
 def commonness(folded: str, code: str) -> float:
@@ -62,18 +90,21 @@ def commonness(folded: str, code: str) -> float:
     return max(word_excess(code).get(folded, 0.0), word_excess("en").get(folded, 0.0))
 
 
-def is_frequent_word(folded: str, code: str, zipf: float = 3.5) -> bool:
-    """True when `folded` is an everyday word of language `code` or English (not a name to look up)."""
-    try:
-        import wordfreq
-    except ImportError:
-        return False
-    for lang in {_WORDFREQ_CODES.get(code, code.split("-")[0]), "en"}:
-        if lang in wordfreq.available_languages() and wordfreq.get_frequency_dict(lang).get(folded, 0) >= 10 ** (zipf - 9):
-            return True
-    return False
+def is_frequent_word(folded: str, code: str) -> bool:
+    """True when `folded` is an everyday word of language `code` or English (Zipf >= 3.5): not a
+    name to guess at when it follows a from/to word."""
+    return folded in _frequent_set(code) or folded in _frequent_set("en")
+
+
+def prepare(code: str) -> None:
+    """Load what reading places in language `code` needs, so the first turn does not wait for it."""
+    gazetteer()
+    for lang in {code, "en"}:
+        word_excess(lang)
+        _frequent_set(lang)
 
 
 def clear_caches() -> None:
     """Forget the per-language word tables (after the gazetteer changes)."""
     word_excess.cache_clear()
+    _frequent_set.cache_clear()

@@ -140,6 +140,7 @@ class TripWords(Strict):
     earliest: list[str] = Field(min_length=1)
     return_before: list[str] = Field(default_factory=list)  # the return date follows: "returning"
     return_after: list[str] = Field(default_factory=list)   # ... comes first: "12日に戻る"
+    not_details: list[str] = Field(default_factory=list)    # greetings: "good morning" is no filter
 
     @model_validator(mode="after")
     def _templates(self) -> "TripWords":

@@ -19,7 +19,7 @@ from .scripts import UNSPACED_SCRIPTS
 from .trip_details import PartOfDay, SortOrder, TripDetails
 
 _BOUNDS = ("depart_before", "depart_after", "arrive_by")
-_CLAUSE_END = re.compile(r"[;!?。！？]|(?<!\d)\.")  # "am 10. Dezember" goes on
+_CLAUSE_END = re.compile(r"[,;!?、，。！？]|(?<!\d)\.")  # "am 10. Dezember" goes on
 _CLAUSE_START = re.compile(r"[,;.、，。]")
 _WINDOW_CHARS = 16  # how far back a postposed return marker ("…に戻る") looks for its date
 
@@ -34,7 +34,7 @@ def _time_regex(spec: LanguageSpec) -> str:
     am, pm, hours = _literal(words.am, spec), _literal(words.pm, spec), _literal(words.hour_words, spec)
     units = _literal([*spec.date_words.day_units, *spec.date_words.week_units], spec)
     return (rf"(?:(?P<pre_am>{am})|(?P<pre_pm>{pm}))?\s*(?:{hours}\s*)?"
-            rf"(?P<h>\d{{1,2}})(?:\s*[:.h]\s*(?P<m>\d{{2}}))?(?!\d|\s*{units})"
+            rf"(?P<h>\d{{1,2}})(?:\s*[:.h]\s*(?P<m>\d{{2}}))?(?![\d/]|\s*{units})"
             rf"(?:\s*{hours})?(?:\s*(?:(?P<post_am>{am})|(?P<post_pm>{pm}))(?!\w))?")
 
 
@@ -45,6 +45,7 @@ class _Reader:
     flags: tuple[tuple[re.Pattern, str, object], ...]
     return_before: re.Pattern | None
     return_after: re.Pattern | None
+    greetings: re.Pattern | None
 
 
 def _template(template: str, spec: LanguageSpec, time: str) -> re.Pattern:
@@ -68,7 +69,8 @@ def _reader(code: str) -> _Reader:
     compiled = tuple((re.compile(alternation(w, spec)), name, value) for w, name, value in flags)
     back = re.compile(alternation(words.return_before, spec)) if words.return_before else None
     after = re.compile(_literal(words.return_after, spec)) if words.return_after else None
-    return _Reader(bounds, parts, compiled, back, after)
+    greetings = re.compile(alternation(words.not_details, spec)) if words.not_details else None
+    return _Reader(bounds, parts, compiled, back, after, greetings)
 
 
 def _clock(match: re.Match) -> dt.time | None:
@@ -113,11 +115,11 @@ def split_return(text: str, code: str) -> tuple[str, str | None]:
             if find_date(text[cut:match.start()], language.code):
                 return text[:cut] + text[match.end():], text[cut:match.start()]
     if reader.return_before:
-        match = reader.return_before.search(folded)
-        if match:
+        for match in reader.return_before.finditer(folded):
             end = _CLAUSE_END.search(folded, match.end())
             stop = end.start() if end else len(folded)
-            return text[:match.start()] + text[stop:], text[match.end():stop]
+            if find_date(text[match.end():stop], language.code):  # "returning home" names no return
+                return text[:match.start()] + text[stop:], text[match.end():stop]
     return text, None
 
 
@@ -129,6 +131,8 @@ def find_trip_details(text: str, code: str, today: dt.date | None = None) -> Tri
     outbound, back = split_return(text, language.code)
     folded = fold(outbound, language.spec.script)
     bounds, rest = _time_bounds(folded, reader)
+    if reader.greetings:  # "Good morning! ... tomorrow" asks for no morning flight
+        rest = reader.greetings.sub(lambda m: " " * len(m.group()), rest)
     part = min(((m.start(), p) for pattern, p in reader.parts_of_day if (m := pattern.search(rest))),
                default=(0, None), key=lambda x: x[0])[1]
     values: dict = {"part_of_day": part, **bounds}

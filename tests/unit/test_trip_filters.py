@@ -51,7 +51,8 @@ def test_nonstop_and_parts_of_the_day():
 
 
 def test_time_bounds():
-    assert numbers(apply_trip_details(FLIGHTS, TripDetails(depart_before=dt.time(9, 15)))) == ["1"]  # 9:15 is not before
+    # a flight at 9:15 does not leave before 9:15
+    assert numbers(apply_trip_details(FLIGHTS, TripDetails(depart_before=dt.time(9, 15)))) == ["1"]
     assert numbers(apply_trip_details(FLIGHTS, TripDetails(depart_after=dt.time(14, 20)))) == ["4", "5", "6"]
     # arriving by 20:15 that day: the overnight flight lands after midnight and misses it
     assert numbers(apply_trip_details(FLIGHTS, TripDetails(arrive_by=dt.time(20, 15)))) == ["1", "2", "3", "4", "5"]
@@ -85,7 +86,8 @@ def test_when_the_filters_leave_nothing_the_panes_say_which():
     outcome = filtered_outcome(SearchOutcome(FLIGHTS, "demo"), details)
     assert outcome.flights == []
     chat = chat_markdown(outcome, QUERY, "en", details=details)
-    assert chat == "None of the 6 flights from Madrid to London on Sat, Nov 21 match: nonstop and leaving before 6:00\u202fAM."
+    assert chat == ("None of the 6 flights from Madrid to London on Sat, Nov 21 match: "
+                    "nonstop and leaving before 6:00\u202fAM.")
     assert "cheapest" not in chat  # an order filters nothing
     speech = speech_text(outcome, QUERY, "en", details=details)
     assert "None of the 6 flights" in speech and "leaving before six AM" in speech
