@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from flight_search import FlightQuery, SearchOutcome, chat_markdown, normalize_airline, speech_text
 from flight_search.airports import is_known_place
 from flight_search.trip_text import detail_labels
-from languages import TripDetails, city_code_for, find_date, find_places, get_language, place_label
+from languages import TripDetails, city_code_for, city_name, find_date, find_places, get_language, place_label
 
 from .deadlines import within_deadline
-from .events import ProviderFallback
+from .events import ProviderFallback, Understood
 from .providers.base import LanguageModel, ProviderError, ToolRequest
 from .settings import app_settings, voice_settings
 from .speech import SentenceBuffer, speech_from_chat
@@ -75,6 +75,15 @@ class OfflineAgent:
 
     async def reply(self, turn: Turn, text: str) -> Reply:
         step = self.plan(turn.session, text, turn.timings)
+        understood = turn.session.understood
+        if understood is not None:
+            language = turn.session.language
+            turn.emit(Understood, origin=understood.origin, destination=understood.destination,
+                      origin_name=city_name(understood.origin, language) if understood.origin else None,
+                      destination_name=city_name(understood.destination, language) if understood.destination else None,
+                      date=understood.date.isoformat() if understood.date else None,
+                      details=understood.details.as_arguments() if understood.details else {},
+                      unknown_place=understood.unknown_place, ambiguous=list(understood.ambiguous))
         if isinstance(step, Reply):
             return step
         outcome = await turn.search_flights(step.query, step.details)
@@ -93,8 +102,10 @@ class OfflineAgent:
         if timings is not None:
             timings["understand_ms"] = (time.perf_counter() - began) * 1000
         if not slots.found_anything:
+            session.understood = None
             return session.say("did_not_understand")
         wanted = session.pending.merged(slots)
+        session.understood = wanted
         session.pending = wanted.settled()
         if wanted.ambiguous:
             first, second = wanted.ambiguous[:2]

@@ -22,6 +22,7 @@ class EventType(str, Enum):
     VAD = "vad"                        # the voice activity detector heard speech start or stop
     STATE = "state"                    # listening / thinking / speaking, settings toggled, stream opened
     PROVIDER_FALLBACK = "provider_fallback"   # a stage fell back to its offline default
+    UNDERSTOOD = "understood"          # what the offline agent read from the request so far
 
 
 @dataclass(kw_only=True)
@@ -60,6 +61,22 @@ class ToolCall(Event):
     type: EventType = field(default=EventType.TOOL_CALL, init=False)
     name: str
     arguments: dict
+
+
+@dataclass(kw_only=True)
+class Understood(Event):
+    """What the request has given so far (this turn's words merged with earlier ones): codes, the
+    places' names as the reply says them, the date, the trip details, and what is unsettled."""
+
+    type: EventType = field(default=EventType.UNDERSTOOD, init=False)
+    origin: str | None
+    destination: str | None
+    origin_name: str | None
+    destination_name: str | None
+    date: str | None
+    details: dict
+    unknown_place: str | None = None
+    ambiguous: list[str] = field(default_factory=list)
 
 
 @dataclass(kw_only=True)

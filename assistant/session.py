@@ -56,6 +56,7 @@ class Session:
         self.agent: OfflineAgent | LlmAgent = LlmAgent(model) if model is not None else OfflineAgent()
         self.voices: Voices | None = default_voices() if voices is _DEFAULT else voices  # type: ignore[assignment]
         self.pending = Slots()
+        self.understood: Slots | None = None    # the last turn's reading, merged (for the route card)
         self.events: deque[Event] = deque(maxlen=EVENT_LOG_LIMIT)
         self.history: deque[dict] = deque(maxlen=2 * max(voice_settings().history_turns, 1))
         self.current_turn = 0

@@ -34,6 +34,7 @@ class ChatView:
         self.speech = ""
         self.badges: dict[str, tuple[str, str, str]] = {}
         self.latest_metrics: Event | None = None
+        self.understood: dict | None = None   # the request as read so far (route card)
         self._seen: deque[int] = deque(maxlen=SEEN_LIMIT)
         self._seen_set: set[int] = set()
         self._live_user: int | None = None          # index of the interim-transcript bubble
@@ -89,6 +90,12 @@ class ChatView:
             self._error(event)
         elif kind == EventType.PROVIDER_FALLBACK:
             self.badges[event.stage] = (event.used, "fallback", f"{event.failed} failed: {event.reason}")
+        elif kind == EventType.UNDERSTOOD:
+            self.understood = {k: v for k, v in event.to_dict().items()
+                               if k in ("origin", "destination", "origin_name", "destination_name", "date",
+                                        "details", "unknown_place", "ambiguous")}
+        elif kind == EventType.TOOL_CALL:  # the model path's reading, or the offline search itself
+            self.understood = understood_from_arguments(event.arguments, self.understood)
         elif kind == EventType.TURN_METRICS:
             self.latest_metrics = event
             self._badges_from(event.providers)
@@ -148,3 +155,15 @@ class ChatView:
             self.badges["voice"] = (("espeak-ng", "offline", "offline voice") if voice == "espeak"
                                     else ("text only", "offline", "no voice") if voice in ("none", "text only")
                                     else (voice, "live", "streamed per sentence"))
+
+
+def understood_from_arguments(arguments: dict, earlier: dict | None) -> dict:
+    """The route card's "understood" from a search's arguments (names kept when the codes are the same)."""
+    rest = dict(arguments)
+    found = {"origin": rest.pop("origin", None), "destination": rest.pop("destination", None),
+             "date": rest.pop("date", None), "unknown_place": None, "ambiguous": [],
+             "details": {k: v for k, v in rest.items() if v not in (None, False, "")}}
+    for end in ("origin", "destination"):
+        same = earlier is not None and earlier.get(end) == found[end]
+        found[f"{end}_name"] = earlier.get(f"{end}_name") if same else None
+    return found

@@ -24,6 +24,21 @@ WATERFALL = (
 )
 
 
+def understood_details(event: Event) -> str:
+    """"from Boston (BOS) to Seattle (SEA) on 2026-11-27 · nonstop=True", and what is unsettled."""
+    def place(code: str | None, name: str | None) -> str:
+        return "?" if not code else f"{name} ({code})" if name else code
+    line = (f"from {place(event.origin, event.origin_name)} to {place(event.destination, event.destination_name)}"
+            f" on {event.date or '?'}")
+    if event.details:
+        line += " · " + ", ".join(f"{k}={v}" for k, v in event.details.items())
+    if event.unknown_place:
+        line += f" · unknown place: {event.unknown_place}"
+    if event.ambiguous:
+        line += " · which one: " + " or ".join(event.ambiguous)
+    return line
+
+
 def event_details(event: Event) -> str:
     """One line saying what happened, for people."""
     kind = event.type
@@ -33,6 +48,8 @@ def event_details(event: Event) -> str:
         return event.text
     if kind == EventType.TOOL_CALL:
         return f"{event.name}({', '.join(f'{k}={v}' for k, v in event.arguments.items())})"
+    if kind == EventType.UNDERSTOOD:
+        return understood_details(event)
     if kind == EventType.TOOL_RESULT:
         tiers = ", ".join(f"{a['provider']} {a['status']} {a['latency_ms']:.0f} ms" for a in event.attempts)
         fallback = " · fallback" if event.used_fallback else ""

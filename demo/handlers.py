@@ -113,8 +113,8 @@ def reply_audio(chunks: list[Audio], rate: int = 24000) -> tuple[int, np.ndarray
 
 async def send_text(text: str, visitor_id: str | None, language: str, environment: str, interruptions: bool,
                     kinds: list[str]) -> AsyncIterator[tuple]:
-    """Run one typed turn. Yields (chat, speech, status, text box, event log, plot, audio, browser copy)
-    after each visible event; the plot, the reply's voice and the browser copy come with the last."""
+    """Run one typed turn. Yields (chat, speech, status, text box, event log, plot, audio, browser copy,
+    route card) after each visible event; the plot, the reply's voice and the browser copy come with the last."""
     conversation = _conversation(visitor_id, language, environment, interruptions)
     view, pieces = conversation.view, []
     skip = gr.skip()
@@ -128,18 +128,19 @@ async def send_text(text: str, visitor_id: str | None, language: str, environmen
         # the reply's voice is complete once the turn's metrics arrive (they follow its last chunk)
         yield (view.messages, view.speech, status_html(view.badges), "", log_view(conversation, kinds),
                latency_figure(view.latest_metrics) if done else skip,
-               played_reply(conversation, pieces) if done else skip, conversation.browser_copy() if done else skip)
+               played_reply(conversation, pieces) if done else skip, conversation.browser_copy() if done else skip,
+               route_card(conversation.session.language, view.understood))
 
 
 def voice_update(visitor_id: str | None, kinds: list[str], _visitor: str = "", kind: str = ""):
     """Render what a live voice stream changed (called by fastrtc for each AdditionalOutputs)."""
     conversation = conversations().get(_visitor or visitor_id)
     if conversation is None:
-        return (gr.skip(),) * 6
+        return (gr.skip(),) * 7
     view = conversation.view
     plot = latency_figure(view.latest_metrics) if kind == EventType.TURN_METRICS.value else gr.skip()
     return (view.messages, view.speech, status_html(view.badges), log_view(conversation, kinds), plot,
-            conversation.browser_copy())
+            conversation.browser_copy(), route_card(conversation.session.language, view.understood))
 
 
 def export_recording(visitor_id: str | None) -> list[str]:

@@ -67,8 +67,29 @@ def flight_badge(source: str | None, used_fallback: bool) -> tuple[str, str, str
     return (provider, mode, "answered first")
 
 
-def route_card(code: str) -> str:
-    """Markdown card: what the language code resolved to, its STT and TTS routes and greeting."""
+def understood_lines(understood: dict | None) -> list[str]:
+    """The route card's account of what the request has said so far (so QA sees a misreading)."""
+    if not understood:
+        return []
+    def place(end: str) -> str:
+        code, name = understood.get(end), understood.get(f"{end}_name")
+        if not code:
+            return "—"
+        return f"{html.escape(name)} (`{code}`)" if name else f"`{code}`"
+    lines = [f"- Understood: from {place('origin')} to {place('destination')} on {understood.get('date') or '—'}"]
+    details = understood.get("details") or {}
+    if details:
+        lines.append("- Details: " + ", ".join(f"{k} = {html.escape(str(v))}" for k, v in details.items()))
+    if understood.get("unknown_place"):
+        lines.append(f"- Not a place we know: {html.escape(understood['unknown_place'])}")
+    if understood.get("ambiguous"):
+        lines.append("- Which one? " + " or ".join(f"`{c}`" for c in understood["ambiguous"]))
+    return lines
+
+
+def route_card(code: str, understood: dict | None = None) -> str:
+    """Markdown card: what the language code resolved to, its STT and TTS routes and greeting, and
+    what the last request was understood as."""
     resolution = normalize_code(code)
     language = resolution.language
     if language is None:
@@ -85,6 +106,7 @@ def route_card(code: str) -> str:
         f"- Voice: {voice}",
         f"- Numbers in speech: {numbers}",
         f"- Resolved: {resolution.note}",
+        *understood_lines(understood),
         f"> {phrase(language.code, 'greeting')}",
     ])
 

@@ -96,7 +96,7 @@ def build_demo() -> gr.Blocks:
         demo.load(handlers.load_visitor, [browser_copy, language_box, environment, interruptions, kinds],
                   [visitor, chat, language_box, card, status, event_log, browser_copy])
         turn_inputs = [text_input, visitor, language_box, environment, interruptions, kinds]
-        turn_outputs = [chat, speech, status, text_input, event_log, latency_plot, reply_audio, browser_copy]
+        turn_outputs = [chat, speech, status, text_input, event_log, latency_plot, reply_audio, browser_copy, card]
         send.click(handlers.send_text, turn_inputs, turn_outputs, concurrency_limit=None)
         text_input.submit(handlers.send_text, turn_inputs, turn_outputs, concurrency_limit=None)
         language_box.input(handlers.change_language, [language_box, visitor, environment, interruptions, kinds],
@@ -109,6 +109,6 @@ def build_demo() -> gr.Blocks:
         webrtc.stream(ConsoleStreamHandler(), inputs=[webrtc, visitor], outputs=[webrtc],
                       time_limit=voice.max_stream_s, concurrency_limit=settings.max_voice_streams)
         webrtc.on_additional_outputs(handlers.voice_update, inputs=[visitor, kinds],
-                                     outputs=[chat, speech, status, event_log, latency_plot, browser_copy],
+                                     outputs=[chat, speech, status, event_log, latency_plot, browser_copy, card],
                                      show_progress="hidden", concurrency_limit=None)
     return demo

@@ -78,7 +78,7 @@ async def test_fifty_concurrent_visitors_through_the_handlers(monkeypatch):
     for n, ((code, text, _), final) in enumerate(zip(cases, finals)):
         conversation = store.get(f"visitor-{n}")
         ids.add(conversation.session.id)
-        messages, copy = final[0], final[-1]
+        messages, copy = final[0], final[7]
         assert [shown_text(m["content"]) for m in messages if m["role"] == "user"] == [text]
         assert copy["visitor_id"] == f"visitor-{n}" and copy["language"] == conversation.session.language
         assert copy["messages"] == messages == conversation.view.messages

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from assistant import (Audio, ErrorEvent, EventType, Filler, Notice, PreSpeechText, ProviderFallback, StateChange,
+from assistant import (Audio, ErrorEvent, EventType, Filler, Notice, PreSpeechText, ProviderFallback, StateChange, Understood,
                        Thinking, ToolCall, ToolResult, TurnMetrics, UserTranscript, VadActivity)
 from demo.event_log import (DEFAULT_KINDS, LOG_COLUMNS, LOG_KINDS, MAX_ROWS, WATERFALL, event_details,
                             latency_figure, log_rows, waterfall_rows)
@@ -37,6 +37,9 @@ def one_of_each() -> dict[EventType, object]:
         VadActivity(seq=11, kind="speech_ended", at_s=3.256, duration_s=1.5, environment="noisy", **common),
         StateChange(seq=12, state="interrupted", detail="turn 3", **common),
         ProviderFallback(seq=13, stage="voice", failed="cartesia", used="espeak", reason="timeout", **common),
+        Understood(seq=14, origin="PDX", destination=None, origin_name="Portland", destination_name=None,
+                   date="2026-11-27", details={"nonstop": True}, unknown_place="Xyzzyville",
+                   ambiguous=["SJC", "SJO"], **common),
     ]
     return {event.type: event for event in events}
 
@@ -60,6 +63,8 @@ EXPECTED_DETAILS = {
     EventType.VAD: "speech_ended at 3.26 s, 1.50 s of speech (noisy)",
     EventType.STATE: "interrupted: turn 3",
     EventType.PROVIDER_FALLBACK: "voice: cartesia → espeak (timeout)",
+    EventType.UNDERSTOOD: ("from Portland (PDX) to ? on 2026-11-27 · nonstop=True · unknown place: Xyzzyville"
+                           " · which one: SJC or SJO"),
 }
 
 

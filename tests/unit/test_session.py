@@ -30,11 +30,13 @@ def reply(events):
 async def test_search_turn_event_order_and_fields():
     session = Session("es", today=TODAY)
     events = await run_turn(session, "Quiero un vuelo de Madrid a Londres mañana")
-    assert types(events) == ["user_transcript", "thinking", "tool_call", "tool_result",
+    assert types(events) == ["user_transcript", "thinking", "understood", "tool_call", "tool_result",
                              "pre_speech_text", "audio", "turn_metrics"]
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert {e.session_id for e in events} == {session.id}
-    call, result, reply = events[2], events[3], events[4]
+    understood, call, result, reply = events[2], events[3], events[4], events[5]
+    assert (understood.origin, understood.destination, understood.date) == ("MAD", "LON", "2026-11-22")
+    assert understood.destination_name == "Londres"
     assert call.name == "search_flights"
     assert call.arguments == {"origin": "MAD", "destination": "LON", "date": "2026-11-22", "airline": None}
     assert result.source == "demo" and result.count >= 4 and result.used_fallback is False
