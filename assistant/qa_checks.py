@@ -19,6 +19,8 @@ from languages.registry import cities_file
 from languages.scripts import dominant_script, is_in_script, script_counts
 from languages.spoken import spoken_numbers_supported
 
+from .qa_lint import LintSettings
+
 if TYPE_CHECKING:
     from .qa import UtteranceRun
 
@@ -40,6 +42,7 @@ class QaSettings(BaseModel):
     logographic_scripts: list[str]
     min_audio_s: float = Field(ge=0)
     first_audio_budget_ms: float = Field(gt=0)
+    lint: LintSettings = LintSettings()
 
 
 @lru_cache(maxsize=1)
