@@ -214,7 +214,7 @@ def lint_text(text: str, pane: str, code: str, *, brands: tuple[str, ...] = ()) 
     """Every rule on one pane's text ("chat" or "speech"); `brands` are cut out first (the chat shows
     airline brands as the airline writes them)."""
     for brand in sorted(brands, key=len, reverse=True):
-        text = text.replace(brand, " ")
+        text = text.replace(brand, "")
     return [issue for rule in RULES for issue in rule(text, pane, code)]
 
 
