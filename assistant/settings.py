@@ -88,7 +88,7 @@ def ui_language_codes() -> list[str]:
 
 def validate_all() -> None:
     """Load every configuration file once, so a broken one fails at start (raises ConfigError)."""
-    from flight_search.airlines import airlines_file
+    from flight_search.airlines import airlines_file, check_airline_data
     from flight_search.chain import chain_config
     from flight_search.scenarios import scenarios_file
 
@@ -100,6 +100,7 @@ def validate_all() -> None:
     voice_settings()
     all_languages()
     airlines_file()
+    check_airline_data()
     chain_config()
     scenarios_file()
     qa_settings()
@@ -109,13 +110,14 @@ def validate_all() -> None:
 def clear_caches() -> None:
     """Forget every loaded configuration (tests that swap `POLYGLOT_CONFIG_DIR`)."""
     import languages
+    from flight_search.airline_names import airline_names_file
     from flight_search.airlines import _table, airlines_file
     from flight_search.chain import chain_config
     from flight_search.scenarios import scenarios_file
 
     from . import livekit_rooms, qa_checks
 
-    for cached in (app_settings, environment_presets, voice_settings, airlines_file, _table, chain_config, scenarios_file,
+    for cached in (app_settings, environment_presets, voice_settings, airlines_file, airline_names_file, _table, chain_config, scenarios_file,
                    qa_checks.qa_settings, qa_checks._airline_names, qa_checks._raw_codes, livekit_rooms.livekit_settings):
         cached.cache_clear()
     languages.clear_caches()

@@ -11,7 +11,7 @@ from languages import city_name, phrase
 from languages.spoken import (spoken_date, spoken_flight_number, spoken_price, spoken_time)
 from languages.written import written_date, written_duration, written_price, written_time
 
-from .airlines import airline
+from .airlines import airline, airline_label, airline_name
 from .airports import airport
 from .models import Flight, FlightQuery, SearchOutcome
 
@@ -48,7 +48,7 @@ def intro(query: FlightQuery, language: str, *, date_text: str) -> str:
               "destination": place_name(query.destination, language), "date": date_text}
     spec = airline(query.airline) if query.airline else None
     if spec:
-        return phrase(language, "results_intro_airline", airline=spec.name, **places)
+        return phrase(language, "results_intro_airline", airline=airline_name(spec.iata, language), **places)
     return phrase(language, "results_intro", **places)
 
 
@@ -56,12 +56,21 @@ def chat_flight_line(flight: Flight, language: str) -> str:
     """One markdown list item: airline, flight number, local times, duration, stops, price."""
     days = (flight.arrival.date() - flight.departure.date()).days
     plus = f" (+{days})" if days > 0 else ""
-    return (f"**{_md(flight.airline_name)}** {flight.airline} {flight.flight_number} · "
+    return (f"**{_md(_chat_airline(flight, language))}** {flight.airline} {flight.flight_number} · "
             f"{written_time(flight.departure.time(), language)} {flight.origin} → "
             f"{written_time(flight.arrival.time(), language)}{plus} {flight.destination} · "
             f"{written_duration(flight.duration_minutes, language)} · "
             f"{stops_phrase(flight.stops, language)} · "
             f"**{written_price(flight.price, flight.currency, language)}**")
+
+
+def _chat_airline(flight: Flight, language: str) -> str:
+    # Unknown carriers (a live API may name any) keep the name the provider gave.
+    return airline_label(flight.airline, language) if airline(flight.airline) else flight.airline_name
+
+
+def _spoken_airline(flight: Flight, language: str) -> str:
+    return airline_name(flight.airline, language) if airline(flight.airline) else flight.airline_name
 
 
 def chat_markdown(outcome: SearchOutcome, query: FlightQuery, language: str, *, limit: int = 6) -> str:
@@ -80,7 +89,7 @@ def chat_markdown(outcome: SearchOutcome, query: FlightQuery, language: str, *, 
 def speech_flight(flight: Flight, language: str) -> str:
     """One flight as a spoken sentence."""
     return phrase(language, "speech_flight",
-                  airline=flight.airline_name,
+                  airline=_spoken_airline(flight, language),
                   flight_number=spoken_flight_number("", flight.flight_number, language).strip(),
                   departure=spoken_time(flight.departure.time(), language),
                   arrival=spoken_time(flight.arrival.time(), language),
