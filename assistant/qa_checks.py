@@ -19,7 +19,8 @@ from languages.registry import cities_file
 from languages.scripts import dominant_script, is_in_script, script_counts
 from languages.spoken import spoken_numbers_supported
 
-from .qa_lint import LintSettings
+from .qa_lint import LintIssue, LintSettings, lint_reply
+from .qa_samples import sample_replies
 
 if TYPE_CHECKING:
     from .qa import UtteranceRun
@@ -176,3 +177,28 @@ def check_first_audio(language: Language, runs: list[UtteranceRun]):
     if max(times) > budget:
         return False, f"{max(times):.0f} ms to first audio (budget {budget:.0f} ms)"
     return None
+
+
+@lru_cache(maxsize=1)
+def _brands() -> tuple[str, ...]:
+    return tuple(airline.name for airline in airlines_file().airlines)
+
+
+def lint_findings(language: Language, runs: list[UtteranceRun]) -> tuple[int, list[tuple[str, LintIssue]]]:
+    """The language lint over the language's rendered sample replies (`qa_samples`) and the engine's
+    replies in `runs`: (replies linted, [(which reply, issue), ...])."""
+    replies = [(f"sample {r.index + 1} ({r.route})", r.chat, r.speech) for r in sample_replies(language.code)]
+    replies += [(f"'{run.utterance}'", run.chat_markdown, run.speech_text) for run in runs if run.chat_markdown]
+    findings = [(label, issue) for label, chat, speech in replies
+                for issue in lint_reply(chat, speech, language.code, brands=_brands())]
+    return len(replies), findings
+
+
+def check_language_lint(language: Language, runs: list[UtteranceRun]):
+    """No lint finding in at least 20 rendered replies: fails with the rule and the offending text."""
+    total, findings = lint_findings(language, runs)
+    if not findings:
+        return None
+    failing = len({label for label, _ in findings})
+    label, issue = findings[0]
+    return False, f"{failing} of {total} replies; {label}: {issue}"

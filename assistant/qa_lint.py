@@ -5,6 +5,8 @@ and quoting the offending text. The rules are script-aware, not per-example:
 
 - `doubled_punctuation`: ".." (not an ellipsis), ",.", ". .", "。。", an abbreviation's dot glued
   to the next word ("ธ.ค.ค่ะ"), a space before a comma or full stop.
+- `misplaced_punctuation`: in speech, a clock colon or digit between spelled words
+  ("üksteist:viis", "0viis"), a full stop before a lower-case word ("kaks. detsember").
 - `space_in_unspaced_script`: a space between digits or characters of a script written without
   spaces (Han, Japanese): "1 5 2航班", "5458 人民币", "八万 えん".
 - `mixed_numerals`: ASCII digits and native numerals in one expression ("十二月2日").
@@ -13,6 +15,7 @@ and quoting the offending text. The rules are script-aware, not per-example:
 - `leftover_markup`: markdown, HTML or `{placeholder}` left in the speech; unbalanced `**` or a
   placeholder in the chat.
 - `untranslated_template`: words of the English reply templates in another language's reply.
+- `repeated_word`: a template word twice in a row ("Penerbangan Penerbangan Malaysia").
 - `language_pattern`: per-language grammar patterns from `configs/qa.yaml` (a cardinal where the
   day needs an ordinal, a detached conjunction, a masculine ordinal before a month...).
 
@@ -112,6 +115,24 @@ def doubled_punctuation(text: str, pane: str, code: str) -> list[LintIssue]:
     return issues
 
 
+_CASED = frozenset({"Latin", "Cyrillic", "Greek"})
+
+
+def misplaced_punctuation(text: str, pane: str, code: str) -> list[LintIssue]:
+    """In speech: a clock colon or a digit between spelled words ("üksteist:viis", "0viis"), and a
+    full stop followed by a lower-case word in a cased script ("kaks. detsember")."""
+    if pane != "speech":
+        return []
+    language = get_language(code)
+    issues = [LintIssue("misplaced_punctuation", pane, _excerpt(text, m.start(), m.end()))
+              for m in re.finditer(r"[^\W\d_]:[^\W\d_]|[^\W\d_]\d|\d[^\W\d_]", text)]
+    if language is not None and language.script in _CASED:
+        issues += [LintIssue("misplaced_punctuation", pane, _excerpt(text, m.start(), m.end()))
+                   for m in re.finditer(r"[^\W\d_]\.\s+([^\W\d_]+)", text)
+                   if m[1][0].islower() and m[1] == m[1].lower()]   # "easyJet" starts a sentence lower-case
+    return issues
+
+
 def _unspaced(char: str) -> bool:
     return char.isdigit() or char in _HAN_NUMERALS or char_script(char) in UNSPACED
 
@@ -197,6 +218,27 @@ def untranslated_template(text: str, pane: str, code: str) -> list[LintIssue]:
             if m.group().casefold() in english_words]
 
 
+@lru_cache(maxsize=64)
+def _own_template_words(code: str) -> frozenset[str]:
+    own = get_language(code)
+    if own is None:
+        return frozenset()
+    from languages.spoken import spoken_number  # deferred: the speller loads ICU
+
+    digits = {spoken_number(n, code).casefold() for n in range(10)}
+    return frozenset(w.casefold() for text in own.phrases.values()
+                     for w in re.findall(r"[^\W\d_]{5,}", _PLACEHOLDER.sub(" ", text))) - digits
+
+
+def repeated_word(text: str, pane: str, code: str) -> list[LintIssue]:
+    """A template word said twice in a row ("Penerbangan Penerbangan Malaysia"): a filled-in value
+    repeats its template (spelled digits may repeat: "два два")."""
+    words = _own_template_words(code)
+    return [LintIssue("repeated_word", pane, _excerpt(text, m.start(), m.end()))
+            for m in re.finditer(r"(?<!\w)([^\W\d_]{5,})\s+\1(?!\w)", text, re.IGNORECASE)
+            if m[1].casefold() in words]
+
+
 def language_pattern(text: str, pane: str, code: str) -> list[LintIssue]:
     issues = []
     for rule in lint_settings().patterns.get(code, []):
@@ -206,8 +248,8 @@ def language_pattern(text: str, pane: str, code: str) -> list[LintIssue]:
     return issues
 
 
-RULES = (doubled_punctuation, space_in_unspaced_script, mixed_numerals, foreign_script, leftover_markup,
-         untranslated_template, language_pattern)
+RULES = (doubled_punctuation, misplaced_punctuation, space_in_unspaced_script, mixed_numerals, foreign_script, leftover_markup,
+         untranslated_template, repeated_word, language_pattern)
 
 
 def lint_text(text: str, pane: str, code: str, *, brands: tuple[str, ...] = ()) -> list[LintIssue]:

@@ -108,6 +108,9 @@ class SpokenDate(Strict):
     # Endings of the day's last word rewritten after spelling, where the speller has only one
     # gender ("другий" -> "друге": Ukrainian dates agree with the neuter число).
     day_endings: dict[str, str] = Field(default_factory=dict)
+    # The days as words, where no speller has the form a date needs (Estonian ordinals: neither
+    # num2words nor ICU has them).
+    day_words: dict[int, str] = Field(default_factory=dict)
 
 
 SpellOption = str | dict[str, str | bool]

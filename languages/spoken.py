@@ -190,7 +190,8 @@ def spoken_date(value: dt.date, code: str) -> str:
     # Some locales write the month as a number ("11月", "tháng 11"): say that number too.
     month = re.sub(r"\d+", lambda m: spoken_number(int(m.group()), code),
                    format_date(value, "MMMM", locale=spec.locale))
-    day = spoken_number(value.day, code, ordinal=spec.spoken_date.day == "ordinal", use="day")
+    day = spec.spoken_date.day_words.get(value.day) or spoken_number(
+        value.day, code, ordinal=spec.spoken_date.day == "ordinal", use="day")
     for ending, replacement in spec.spoken_date.day_endings.items():
         if day.endswith(ending):
             day = day[: -len(ending)] + replacement

@@ -48,7 +48,7 @@ def test_each_rule_catches_its_defect(code, pane, bad, rule):
 @pytest.mark.parametrize("code, pane, good", [
     ("fr", "chat", "Voici les vols Paris–Londres pour le mer. 2 déc."),
     ("de", "speech", "Hier sind Flüge am zweiten Dezember. Lufthansa Flug zwei null sieben zwei."),
-    ("en", "speech", "Wait... then fly, e.g. at noon."),
+    ("en", "chat", "Wait... then fly, e.g. at noon."),
     ("ru", "speech", "Вот рейсы на второе декабря. Рейс «Аэрофлота» три девять пять."),
     ("uk", "speech", "Ось рейси на друге грудня."),
     ("th", "chat", "นี่คือเที่ยวบินในวันพุธที่ 2 ธันวาคมค่ะ"),
@@ -76,3 +76,22 @@ def test_an_issue_names_its_rule_pane_and_the_offending_text():
 def test_brand_names_shown_in_the_chat_are_not_linted():
     chat = "1. **Aer Lingus** EI 120 · 9:00 DUB → 10:30 LHR"
     assert lint_reply(chat, "", "de", brands=("Aer Lingus",)) == []
+
+
+@pytest.mark.parametrize("code, bad, rule", [
+    ("et", "väljub kell üksteist:viiskümmend viis", "misplaced_punctuation"),
+    ("et", "saabub kell kolmteist:0viis", "misplaced_punctuation"),
+    ("et", "kuupäeval kaks. detsember.", "misplaced_punctuation"),
+    ("ms", "Penerbangan Penerbangan Malaysia dua", "repeated_word"),
+])
+def test_speech_specific_rules(code, bad, rule):
+    assert rule in rules(bad, code)
+
+
+@pytest.mark.parametrize("code, good", [
+    ("et", "kuupäeval teine detsember. Lennufirma Finnair lend kolm üks üks üks."),
+    ("tr", "İşte easyJet uçuşları. easyJet üç üç sıfır."),
+    ("ru", "Рейс два два девять."),
+])
+def test_speech_specific_rules_pass_good_text(code, good):
+    assert lint_text(good, "speech", code) == []
