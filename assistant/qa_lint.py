@@ -9,7 +9,8 @@ and quoting the offending text. The rules are script-aware, not per-example:
   ("üksteist:viis", "0viis"), a full stop before a lower-case word ("kaks. detsember").
 - `space_in_unspaced_script`: a space between digits or characters of a script written without
   spaces (Han, Japanese): "1 5 2航班", "5458 人民币", "八万 えん".
-- `mixed_numerals`: ASCII digits and native numerals in one expression ("十二月2日").
+- `mixed_numerals`: ASCII digits and native numerals in one expression ("十二月2日"), or digits
+  left in speech where the language spells numbers ("con 2 escalas").
 - `foreign_script`: in the speech of a non-Latin language, words in another script than the
   language's own (English airline names read by a Japanese voice), except allowed brand forms.
 - `leftover_markup`: markdown, HTML or `{placeholder}` left in the speech; unbalanced `**` or a
@@ -186,6 +187,16 @@ def foreign_script(text: str, pane: str, code: str) -> list[LintIssue]:
     return issues
 
 
+def digits_in_speech(text: str, pane: str, code: str) -> list[LintIssue]:
+    """Digits left in speech where the language's numbers are spelled out (one style per reply)."""
+    from languages.spoken import spoken_numbers_supported  # deferred: the speller loads ICU
+
+    if pane != "speech" or not spoken_numbers_supported(code):
+        return []
+    return [LintIssue("mixed_numerals", pane, _excerpt(text, m.start(), m.end()))
+            for m in re.finditer(r"\d+", text)]
+
+
 def leftover_markup(text: str, pane: str, code: str) -> list[LintIssue]:
     if pane == "speech":
         return [LintIssue("leftover_markup", pane, _excerpt(text, m.start(), m.end()))
@@ -248,8 +259,8 @@ def language_pattern(text: str, pane: str, code: str) -> list[LintIssue]:
     return issues
 
 
-RULES = (doubled_punctuation, misplaced_punctuation, space_in_unspaced_script, mixed_numerals, foreign_script, leftover_markup,
-         untranslated_template, repeated_word, language_pattern)
+RULES = (doubled_punctuation, misplaced_punctuation, space_in_unspaced_script, mixed_numerals, digits_in_speech,
+         foreign_script, leftover_markup, untranslated_template, repeated_word, language_pattern)
 
 
 def lint_text(text: str, pane: str, code: str, *, brands: tuple[str, ...] = ()) -> list[LintIssue]:

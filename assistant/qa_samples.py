@@ -8,7 +8,7 @@ language. The same inputs give the same replies.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flight_search.airlines import all_airlines
 from flight_search.formatting import chat_markdown, speech_text
@@ -62,6 +62,8 @@ def sample_replies(code: str, count: int = SAMPLE_COUNT) -> list[RenderedReply]:
     replies = []
     for index, query in enumerate(sample_queries(count, offset=offset)):
         flights = [] if index == 0 else generate_flights(query)
+        if index == 2 and flights:   # the demo data has at most one stop: also render a two-stop flight
+            flights[0] = replace(flights[0], stops=2)
         outcome = SearchOutcome(flights, "demo", [Attempt("demo", AttemptStatus.OK, 1.0)])
         if index == 1:
             outcome = _fallback(outcome)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from languages import city_name, phrase
-from languages.spoken import (spoken_date, spoken_flight_number, spoken_price, spoken_time)
+from languages.spoken import spoken_date, spoken_flight_number, spoken_number, spoken_price, spoken_time
 from languages.written import written_date, written_duration, written_price, written_time
 
 from .airlines import airline, airline_label, airline_name
@@ -33,13 +33,13 @@ def _md(text: str) -> str:
     return _MARKDOWN_ESCAPE.sub(r"\\\1", text)
 
 
-def stops_phrase(stops: int, language: str) -> str:
-    """"nonstop" / "one stop" / "2 stops" in the language."""
+def stops_phrase(stops: int, language: str, *, spoken: bool = False) -> str:
+    """"nonstop" / "one stop" / "2 stops" in the language ("two stops" when `spoken`)."""
     if stops == 0:
         return phrase(language, "nonstop")
     if stops == 1:
         return phrase(language, "one_stop")
-    return phrase(language, "stops", count=stops)
+    return phrase(language, "stops", count=spoken_number(stops, language, use="count") if spoken else stops)
 
 
 def intro(query: FlightQuery, language: str, *, date_text: str) -> str:
@@ -93,7 +93,7 @@ def speech_flight(flight: Flight, language: str) -> str:
                   flight_number=spoken_flight_number("", flight.flight_number, language).strip(),
                   departure=spoken_time(flight.departure.time(), language),
                   arrival=spoken_time(flight.arrival.time(), language),
-                  stops=stops_phrase(flight.stops, language),
+                  stops=stops_phrase(flight.stops, language, spoken=True),
                   price=spoken_price(flight.price, flight.currency, language))
 
 

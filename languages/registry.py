@@ -124,6 +124,7 @@ class Spellout(Strict):
     cardinal: SpellOption = Field(default_factory=dict)
     day: SpellOption = Field(default_factory=dict)       # the day of the month in spoken dates
     price: SpellOption = Field(default_factory=dict)     # the amount of a spoken price
+    count: SpellOption = Field(default_factory=dict)     # a count before a noun ("two stops")
     # Words glued to the next one after spelling (Arabic writes the conjunction و joined: "وعشرون").
     join_after: list[str] = Field(default_factory=list)
 

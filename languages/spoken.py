@@ -98,8 +98,9 @@ def _tidy(words: str, spec: LanguageSpec) -> str:
 def spoken_number(value: int, code: str, *, ordinal: bool = False, use: str = "cardinal") -> str:
     """`value` in words ("doscientos cuarenta y cinco"), or digits where unsupported.
 
-    `use` picks the language's spelling rule for the job ("cardinal", "day" of a date, "price"):
-    Russian dates take the neuter ordinal, Hebrew prices the masculine count.
+    `use` picks the language's spelling rule for the job ("cardinal", "day" of a date, "price",
+    "count" before a noun): Russian dates take the neuter ordinal, Hebrew prices the masculine
+    count, Chinese counts 两 ("两次").
     """
     spec = _spec(code)
     if spoken_numbers_supported(code):

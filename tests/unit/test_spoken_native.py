@@ -84,3 +84,21 @@ def test_an_abbreviated_date_ends_the_sentence_with_one_full_stop():
 ])
 def test_written_dates_use_the_languages_skeleton(code, expected):
     assert written_date(DEC_2, code) == expected
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("en", "2 stops"), ("he", "עם 2 עצירות"),
+])
+def test_stop_counts_stay_digits_in_the_chat(code, expected):
+    from flight_search.formatting import stops_phrase
+
+    assert stops_phrase(2, code) == expected
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("en", "two stops"), ("he", "עם שתי עצירות"), ("zh", "经停两次"), ("ko", "두 번 경유"), ("es", "con dos escalas"),
+])
+def test_stop_counts_are_spoken_with_the_right_form(code, expected):
+    from flight_search.formatting import stops_phrase
+
+    assert stops_phrase(2, code, spoken=True) == expected
