@@ -102,3 +102,17 @@ def test_stop_counts_are_spoken_with_the_right_form(code, expected):
     from flight_search.formatting import stops_phrase
 
     assert stops_phrase(2, code, spoken=True) == expected
+
+
+def test_without_pyicu_the_languages_it_spells_fall_back(monkeypatch):
+    from languages import spoken
+
+    monkeypatch.setattr(spoken, "icu", None)
+    spoken.icu_spells.cache_clear()
+    try:
+        assert not spoken_numbers_supported("zh") and spoken_number(12, "zh") == "12"
+        assert spoken_date(DEC_2, "ar") == "اثنان من ديسمبر"          # num2words' cardinal
+        assert spoken_price(201, "USD", "es") == "doscientos uno dólares"  # num2words, no apocope
+        assert spoken_number(2, "ru", ordinal=True, use="day") == "второе"  # num2words only: unchanged
+    finally:
+        spoken.icu_spells.cache_clear()
