@@ -65,7 +65,8 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~)(?=\S)(.+?)(?<=\S)\1")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _TIME = re.compile(r"(?:(?P<before>오전|오후|午前|午後|上午|下午)\s?)?"
-                   r"(?<![0-9A-Za-z:])([01]?\d|2[0-3])[:h]([0-5]\d)\b(?:\s?(?P<ampm>[AaPp]\.?\s?[Mm]\.?(?![A-Za-z])|ص|م(?!\w)))?")
+                   r"(?<![0-9A-Za-z:])([01]?\d|2[0-3])[:h]([0-5]\d)(?![0-9])"
+                   r"(?:\s?(?P<ampm>[AaPp]\.?\s?[Mm]\.?(?![A-Za-z])|ص|م(?!\w)))?")
 _PM = ("p", "م", "오후", "午後", "下午")
 _SYMBOLS = {"$US": "USD", "£GB": "GBP", "JP¥": "JPY", "CN¥": "CNY", "UK£": "GBP", "￥": "JPY", "MX$": "MXN",
             "NZ$": "NZD", "US$": "USD", "C$": "CAD", "A$": "AUD", "R$": "BRL", "HK$": "HKD", "S$": "SGD", "€": "EUR", "$": "USD", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₺": "TRY", "₽": "RUB",
