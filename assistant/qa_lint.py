@@ -155,7 +155,8 @@ def space_in_unspaced_script(text: str, pane: str, code: str) -> list[LintIssue]
     return issues
 
 
-_HAN_MIXED = re.compile(rf"[0-9][年月日号時时点分]?[{_HAN_NUMERALS}]|[{_HAN_NUMERALS}][年月日号時时点分]?[0-9]")
+_UNIT = "[年月日号時时点分]?"
+_HAN_MIXED = re.compile(rf"[0-9]{_UNIT}[{_HAN_NUMERALS}]|[{_HAN_NUMERALS}]{_UNIT}[0-9]")
 
 
 def mixed_numerals(text: str, pane: str, code: str) -> list[LintIssue]:

@@ -136,7 +136,8 @@ def parse_sheet(data: bytes | str, *, now: dt.datetime | None = None) -> Review:
     Raises `ReviewSheetError` naming the row and column of the first problem.
     """
     reader = csv.DictReader(io.StringIO(_decode(data)))
-    missing = [c for c in ("language", "reply", "chat", "speech", "verdict", "correction") if c not in (reader.fieldnames or [])]
+    needed = ("language", "reply", "chat", "speech", "verdict", "correction")
+    missing = [c for c in needed if c not in (reader.fieldnames or [])]
     if missing:
         raise ReviewSheetError(f"the sheet has no column {', '.join(missing)} (expected: {', '.join(COLUMNS)})")
     rows = list(reader)

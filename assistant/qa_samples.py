@@ -46,7 +46,8 @@ def sample_queries(count: int = SAMPLE_COUNT, *, offset: int = 0) -> list[Flight
         origin = cities[(n * 7) % len(cities)]
         destination = cities[(n * 7 + 3 + n % 5) % len(cities)]
         date = _FIRST_DATE + dt.timedelta(days=(n * 41) % 365)
-        queries.append(FlightQuery(origin, destination, date, carriers[(n * 5) % len(carriers)] if n % 3 == 2 else None))
+        carrier = carriers[(n * 5) % len(carriers)] if n % 3 == 2 else None
+        queries.append(FlightQuery(origin, destination, date, carrier))
     return queries
 
 
@@ -67,6 +68,7 @@ def sample_replies(code: str, count: int = SAMPLE_COUNT) -> list[RenderedReply]:
         outcome = SearchOutcome(flights, "demo", [Attempt("demo", AttemptStatus.OK, 1.0)])
         if index == 1:
             outcome = _fallback(outcome)
-        replies.append(RenderedReply(index, query, chat_markdown(outcome, query, code), speech_text(outcome, query, code),
-                                     len(flights), tuple(dict.fromkeys(f.airline for f in flights))))
+        replies.append(RenderedReply(index, query, chat_markdown(outcome, query, code),
+                                     speech_text(outcome, query, code), len(flights),
+                                     tuple(dict.fromkeys(f.airline for f in flights))))
     return replies

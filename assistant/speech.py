@@ -166,8 +166,9 @@ def join_unspaced(text: str, language: str) -> str:
 
     def unspaced(char: str) -> bool:
         return char_script(char) in ("Han", "Japanese")
-    return re.sub(r"(?<=\S) +(?=\S)", lambda m: "" if unspaced(text[m.start() - 1]) and unspaced(text[m.end()]) else m.group(),
-                  text)
+    def closed(match: re.Match) -> str:
+        return "" if unspaced(text[match.start() - 1]) and unspaced(text[match.end()]) else match.group()
+    return re.sub(r"(?<=\S) +(?=\S)", closed, text)
 
 
 def _amount(raw: str) -> float:

@@ -103,7 +103,8 @@ def _display_names(data: AirlinesFile) -> dict[str, list[str]]:
     unknown = sorted(set(names) - set(codes))
     lacking = missing_names(codes)
     if unknown or lacking:
-        problem = f"unknown airline(s) {', '.join(unknown)}" if unknown else f"names missing for {'; '.join(lacking[:5])}"
+        problem = (f"unknown airline(s) {', '.join(unknown)}" if unknown
+                   else f"names missing for {'; '.join(lacking[:5])}")
         raise ConfigError("configs/airline_names.yaml", "names", problem)
     return {iata: list(by_language.values()) for iata, by_language in names.items()}
 
