@@ -125,6 +125,10 @@ class Spellout(Strict):
     day: SpellOption = Field(default_factory=dict)       # the day of the month in spoken dates
     price: SpellOption = Field(default_factory=dict)     # the amount of a spoken price
     count: SpellOption = Field(default_factory=dict)     # a count before a noun ("two stops")
+    minute: SpellOption = Field(default_factory=dict)    # the minutes of a spoken time
+    # Whole words rewritten per use after spelling, where the speller lacks a gender: Arabic minutes
+    # agree with the feminine دقيقة ("خمسة" -> "خمس"), num2words has only the masculine.
+    word_forms: dict[str, dict[str, str]] = Field(default_factory=dict)
     # Words glued to the next one after spelling (Arabic writes the conjunction و joined: "وعشرون").
     join_after: list[str] = Field(default_factory=list)
 

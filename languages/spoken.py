@@ -105,11 +105,21 @@ def spoken_number(value: int, code: str, *, ordinal: bool = False, use: str = "c
     spec = _spec(code)
     if spoken_numbers_supported(code):
         try:
-            return _in_own_script(_tidy(_spell(value, spec, use, ordinal), spec), spec)
+            words = _in_own_script(_tidy(_spell(value, spec, use, ordinal), spec), spec)
+            forms = _rules(spec).word_forms.get(use)
+            return " ".join(_word_form(word, forms) for word in words.split(" ")) if forms else words
         except _NUM2WORDS_ERRORS + ((icu.ICUError,) if icu else ()):
             if ordinal or use != "cardinal":
                 return spoken_number(value, code)
     return str(value)
+
+
+def _word_form(word: str, forms: dict[str, str]) -> str:
+    # A joined conjunction stays in front of the rewritten word ("وخمسة" -> "وخمس").
+    for prefix in ("", "و"):
+        if word.startswith(prefix) and word[len(prefix):] in forms:
+            return prefix + forms[word[len(prefix):]]
+    return word
 
 
 def _in_own_script(words: str, spec: LanguageSpec) -> str:
@@ -178,7 +188,7 @@ def spoken_time(value: dt.time, code: str) -> str:
     if value.minute == 0:
         text = rule.pattern_exact.format(hour=hour_words, period=period)
     else:
-        minute_words = spoken_number(value.minute, code)
+        minute_words = spoken_number(value.minute, code, use="minute")
         if value.minute < 10 and rule.minute_pad:
             minute_words = rule.minute_pad.format(minute=minute_words)
         text = rule.pattern.format(hour=hour_words, minute=minute_words, period=period)

@@ -36,6 +36,8 @@ def rules(text: str, code: str, pane: str = "speech") -> set[str]:
     ("ja", "speech", "東京発 nonstop です", "untranslated_template"),
     ("ar", "speech", "بتاريخ اثنان ديسمبر.", "cardinal_day"),
     ("ar", "speech", "الساعة الرابعة و خمسون دقيقة", "detached_conjunction"),
+    ("ar", "speech", "تغادر الساعة الرابعة وخمسة وخمسون مساءً", "minute_agreement"),
+    ("ar", "speech", "الساعة الحادية عشرة وخمسة صباحًا", "minute_agreement"),
     ("ru", "speech", "Вот рейсы на второй декабря.", "ordinal_gender"),
     ("uk", "speech", "Ось рейси на другий грудня.", "ordinal_gender"),
     ("tr", "speech", "fiyatı yedibinonüç Türk lirası", "number_compound"),

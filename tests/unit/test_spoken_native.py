@@ -47,6 +47,13 @@ def test_spoken_prices(amount, currency, code, expected):
     assert spoken_price(amount, currency, code) == expected
 
 
+def test_arabic_minutes_agree_with_the_feminine_minute():
+    from languages.spoken import spoken_time
+
+    assert spoken_time(dt.time(16, 55), "ar") == "الساعة الرابعة وخمس وخمسون مساءً"
+    assert spoken_time(dt.time(9, 13), "ar") == "الساعة التاسعة وثلاث عشرة صباحًا"
+
+
 def test_flight_numbers_are_joined_in_unspaced_scripts_and_spaced_elsewhere():
     assert spoken_flight_number("", "971", "zh") == "九七一"
     assert spoken_flight_number("", "971", "ja") == "九七一"
