@@ -105,8 +105,8 @@ class SpokenTime(Strict):
 class SpokenDate(Strict):
     pattern: str
     day: Literal["cardinal", "ordinal"] = "cardinal"
-    # Endings of the day's last word rewritten after spelling, where the speller has only one
-    # gender ("другий" -> "друге": Ukrainian dates agree with the neuter число).
+    # Endings of the day's words rewritten after spelling, where the speller has only one form
+    # ("другий" -> "друге": Ukrainian dates agree with the neuter число; Polish takes the genitive).
     day_endings: dict[str, str] = Field(default_factory=dict)
     # The days as words, where no speller has the form a date needs (Estonian ordinals: neither
     # num2words nor ICU has them).

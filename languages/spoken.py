@@ -203,10 +203,10 @@ def spoken_date(value: dt.date, code: str) -> str:
                    format_date(value, "MMMM", locale=spec.locale))
     day = spec.spoken_date.day_words.get(value.day) or spoken_number(
         value.day, code, ordinal=spec.spoken_date.day == "ordinal", use="day")
-    for ending, replacement in spec.spoken_date.day_endings.items():
-        if day.endswith(ending):
-            day = day[: -len(ending)] + replacement
-            break
+    endings = sorted(spec.spoken_date.day_endings.items(), key=lambda item: len(item[0]), reverse=True)
+    if endings:   # every word of a compound ordinal declines ("dwudziestego pierwszego")
+        day = " ".join(next((word[: -len(e)] + r for e, r in endings if word.endswith(e)), word)
+                       for word in day.split(" "))
     return spec.spoken_date.pattern.format(day=day, month=month)
 
 

@@ -42,6 +42,9 @@ def rules(text: str, code: str, pane: str = "speech") -> set[str]:
     ("uk", "speech", "Ось рейси на другий грудня.", "ordinal_gender"),
     ("tr", "speech", "fiyatı yedibinonüç Türk lirası", "number_compound"),
     ("he", "speech", "הנה הטיסות בשתיים בדצמבר.", "count_agreement"),
+    ("pl", "speech", "Oto loty na trzynasty kwietnia.", "ordinal_case"),
+    ("cs", "speech", "Tady jsou lety na deset srpna.", "ordinal_case"),
+    ("sk", "speech", "Tu sú lety na dva decembra.", "ordinal_case"),
 ])
 def test_each_rule_catches_its_defect(code, pane, bad, rule):
     assert rule in rules(bad, code, pane)
@@ -53,6 +56,8 @@ def test_each_rule_catches_its_defect(code, pane, bad, rule):
     ("en", "chat", "Wait... then fly, e.g. at noon."),
     ("ru", "speech", "Вот рейсы на второе декабря. Рейс «Аэрофлота» три девять пять."),
     ("uk", "speech", "Ось рейси на друге грудня."),
+    ("pl", "speech", "Oto loty na dwudziestego pierwszego marca, cena dwa złote."),
+    ("cs", "speech", "Tady jsou lety na desátého srpna."),
     ("th", "chat", "นี่คือเที่ยวบินในวันพุธที่ 2 ธันวาคมค่ะ"),
     ("th", "speech", "ออกเวลาสิบหกนาฬิกา ห้าสิบห้านาที"),
     ("zh", "speech", "这是十二月二日周一从北京到上海的航班。卡塔尔航空九七一航班，票价五千四百五十八元人民币。"),

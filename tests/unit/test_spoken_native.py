@@ -21,6 +21,10 @@ DEC_2 = dt.date(2026, 12, 2)
     ("zh", "十二月二日"),                # one numeral style, not "十二月2日"
     ("ja", "十二月二日"),
     ("tr", "iki Aralık"),
+    ("pl", "drugiego grudnia"),          # the genitive ordinal, not "drugi grudnia"
+    ("cs", "druhého prosince"),          # not the cardinal "dva prosince"
+    ("sk", "druhého decembra"),
+    ("sr", "други децембар"),
 ])
 def test_spoken_dates(code, expected):
     assert spoken_date(DEC_2, code) == expected
