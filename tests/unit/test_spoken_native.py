@@ -25,9 +25,20 @@ DEC_2 = dt.date(2026, 12, 2)
     ("cs", "druhého prosince"),          # not the cardinal "dva prosince"
     ("sk", "druhého decembra"),
     ("sr", "други децембар"),
+    ("lv", "otrais decembris"),          # curated ordinals: no speller has Latvian or Lithuanian ones
+    ("lt", "gruodžio antroji"),
 ])
 def test_spoken_dates(code, expected):
     assert spoken_date(DEC_2, code) == expected
+
+
+@pytest.mark.parametrize("code, day, expected", [
+    ("no", dt.date(2026, 4, 13), "trettende april"),      # num2words says "trettførste"
+    ("da", dt.date(2026, 8, 31), "enogtredivte august"),  # num2words says "enogtredivete"
+    ("sv", dt.date(2026, 3, 20), "tjugonde mars"),        # num2words says "tjugode"
+])
+def test_curated_day_words_correct_the_spellers_mistakes(code, day, expected):
+    assert spoken_date(day, code) == expected
 
 
 def test_ukrainian_ordinals_take_the_neuter_ending_on_their_last_word():
