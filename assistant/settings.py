@@ -115,9 +115,11 @@ def clear_caches() -> None:
     from flight_search.chain import chain_config
     from flight_search.scenarios import scenarios_file
 
-    from . import livekit_rooms, qa_checks
+    from . import livekit_rooms, qa_checks, qa_lint, speech
 
-    for cached in (app_settings, environment_presets, voice_settings, airlines_file, airline_names_file, _table, chain_config, scenarios_file,
-                   qa_checks.qa_settings, qa_checks._airline_names, qa_checks._raw_codes, livekit_rooms.livekit_settings):
+    for cached in (app_settings, environment_presets, voice_settings, airlines_file, airline_names_file, _table,
+                   chain_config, scenarios_file, qa_checks.qa_settings, qa_checks._airline_names, qa_checks._raw_codes,
+                   qa_checks._brands, qa_lint.lint_settings, qa_lint._template_words, qa_lint._own_template_words,
+                   speech._month_pattern, livekit_rooms.livekit_settings):
         cached.cache_clear()
     languages.clear_caches()
