@@ -102,3 +102,13 @@ def test_speech_specific_rules(code, bad, rule):
 ])
 def test_speech_specific_rules_pass_good_text(code, good):
     assert lint_text(good, "speech", code) == []
+
+
+def test_a_broken_lint_pattern_names_the_file_and_field(config_copy):
+    from assistant.settings import validate_all
+    from languages import ConfigError
+
+    path = config_copy / "qa.yaml"
+    path.write_text(path.read_text("utf-8").replace('pattern: "(?<!\\\\S)و (?=\\\\S)"', 'pattern: "(unclosed"'), "utf-8")
+    with pytest.raises(ConfigError, match=r"qa.yaml: lint.patterns.ar\[1\].pattern: .*not a regular expression"):
+        validate_all()
