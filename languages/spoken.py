@@ -107,7 +107,9 @@ def spoken_number(value: int, code: str, *, ordinal: bool = False, use: str = "c
         try:
             words = _in_own_script(_tidy(_spell(value, spec, use, ordinal), spec), spec)
             forms = _rules(spec).word_forms.get(use)
-            return " ".join(_word_form(word, forms) for word in words.split(" ")) if forms else words
+            if forms:   # a word rewritten to "" is dropped
+                words = " ".join(filter(None, (_word_form(word, forms) for word in words.split(" "))))
+            return words
         except _NUM2WORDS_ERRORS + ((icu.ICUError,) if icu else ()):
             if ordinal or use != "cardinal":
                 return spoken_number(value, code)
