@@ -95,5 +95,7 @@ def validate_config() -> None:
 
 def clear_caches() -> None:
     """Forget the engine's loaded files (tests that point `POLYGLOT_CONFIG_DIR` elsewhere)."""
-    for cached in (app_settings, environment_presets, voice_settings):
+    from . import speech   # month names are read from languages.yaml
+
+    for cached in (app_settings, environment_presets, voice_settings, speech._month_pattern):
         cached.cache_clear()

@@ -1,5 +1,5 @@
 """Flight search: airports, airline aliases, providers, the fallback chain, result formatting."""
-from . import airlines, chain, scenarios
+from . import airline_names, airlines, chain, scenarios
 from .airlines import AirlineMatch, airline_candidates, all_airlines, find_airlines, normalize_airline
 from .chain import CircuitBreaker, FallbackChain, provider_names, search_flights
 from .formatting import chat_markdown, place_name, speech_text
@@ -21,8 +21,10 @@ __all__ = [
 
 
 def validate_config() -> None:
-    """Load and check `airlines.yaml`, `flight_search.yaml` and `scenarios.yaml` (raises ConfigError)."""
+    """Load and check `airlines.yaml`, `airline_names.yaml`, `flight_search.yaml` and `scenarios.yaml`
+    (raises ConfigError)."""
     airlines.airlines_file()
+    airlines.check_airline_data()   # airline_names.yaml, cross-checked against airlines.yaml
     chain.chain_config()
     scenarios.scenarios_file()
 
@@ -30,5 +32,6 @@ def validate_config() -> None:
 def clear_caches() -> None:
     """Forget this room's loaded files (tests that point `POLYGLOT_CONFIG_DIR` elsewhere)."""
     airlines.clear_caches()
+    airline_names.airline_names_file.cache_clear()
     chain.chain_config.cache_clear()
     scenarios.clear_cache()

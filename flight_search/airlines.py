@@ -10,7 +10,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from rapidfuzz import fuzz, process
 
-from languages import load_config
+from languages import ConfigError, load_config
+from languages.scripts import UNSPACED_SCRIPTS, dominant_script
+
+from .airline_names import airline_names_file, local_name, missing_names
 
 FUZZY_THRESHOLD = 80          # rapidfuzz ratio (0-100): one wrong letter in a 7-letter name scores 85.7
 AMBIGUITY_MARGIN = 3          # two airlines this close in score: ambiguous, no match
@@ -74,6 +77,7 @@ class _Table:
     airlines: dict[str, AirlineSpec]
     exact: dict[str, tuple[str, Method]]   # folded name without fillers -> (iata, method)
     listed: frozenset[str]                 # folded forms written in the file (fillers kept)
+    substrings: frozenset[str]             # names found inside unspaced text (日本航空, السعودية)
     fillers: tuple[str, ...]               # folded, longest first
     name_fillers: frozenset[str]           # fillers that occur inside airline names ("airlines")
     fuzzy_keys: dict[str, str]             # compact key -> iata
@@ -98,23 +102,43 @@ def _strip_fillers(folded: str, fillers: tuple[str, ...]) -> str:
     return " ".join(padded.split())
 
 
+def _display_names(data: AirlinesFile) -> dict[str, list[str]]:
+    """Every airline's names per display language (configs/airline_names.yaml), checked complete."""
+    names = airline_names_file().names
+    codes = [spec.iata for spec in data.airlines]
+    unknown = sorted(set(names) - set(codes))
+    lacking = missing_names(codes)
+    if unknown or lacking:
+        problem = (f"unknown airline(s) {', '.join(unknown)}" if unknown
+                   else f"names missing for {'; '.join(lacking[:5])}")
+        raise ConfigError("configs/airline_names.yaml", "names", problem)
+    return {iata: list(by_language.values()) for iata, by_language in names.items()}
+
+
 @lru_cache(maxsize=1)
 def _table() -> _Table:
     data = airlines_file()
+    display = _display_names(data)
     fillers = tuple(sorted({_fold(f) for f in data.filler_words if _fold(f)}, key=len, reverse=True))
     exact: dict[str, tuple[str, Method]] = {}
     listed: set[str] = set()
+    substrings: set[str] = set()
     fuzzy_keys: dict[str, str] = {}
     name_words: set[str] = set()
     for spec in data.airlines:
         groups: list[tuple[Method, list[str]]] = [
             ("name", [spec.name]), ("alias", spec.aliases),
-            ("local_name", spec.local_names), ("spoken", spec.spoken)]
-        for method, names in groups:
+            ("local_name", spec.local_names), ("spoken", spec.spoken),
+            ("local_name", display.get(spec.iata, []))]
+        for index, (method, names) in enumerate(groups):
             for name in names:
                 folded = _fold(name)
                 name_words.update(folded.split())
                 listed.add(folded)
+                # Display names in spaced scripts match as words only ("Скут" is not inside "скутер").
+                if not folded.isascii() and " " not in folded and len(folded) >= 2 and (
+                        index < 4 or dominant_script(folded) in UNSPACED_SCRIPTS):
+                    substrings.add(folded)
                 for key in {folded, _strip_fillers(folded, fillers)}:
                     if key:
                         exact.setdefault(key, (spec.iata, method))
@@ -124,8 +148,28 @@ def _table() -> _Table:
                     if len(compact) >= MIN_FUZZY_CHARS:
                         fuzzy_keys.setdefault(compact, spec.iata)
     name_fillers = frozenset(f for f in fillers if " " not in f and f in name_words)
-    return _Table({a.iata: a for a in data.airlines}, exact, frozenset(listed), fillers,
+    return _Table({a.iata: a for a in data.airlines}, exact, frozenset(listed), frozenset(substrings), fillers,
                   name_fillers, fuzzy_keys)
+
+
+def check_airline_data() -> None:
+    """Load both airline files and cross-check them (raises ConfigError), for start-up validation."""
+    _table()
+
+
+def airline_name(iata: str, language: str) -> str:
+    """What the voice says for the airline in `language`: its local name there, else the brand."""
+    spec = airline(iata)
+    return local_name(iata, language) or (spec.name if spec else iata)
+
+
+def airline_label(iata: str, language: str) -> str:
+    """What the chat shows: the brand, with the local name beside it where it differs
+    ("Qatar Airways (カタール航空)")."""
+    spec = airline(iata)
+    brand = spec.name if spec else iata
+    local = local_name(iata, language)
+    return f"{brand} ({local})" if local and local != brand else brand
 
 
 def airline(iata: str) -> AirlineSpec | None:
@@ -238,7 +282,7 @@ def find_airlines(sentence: str) -> list[AirlineMatch]:
         if match and token not in {"AM", "PM"}:
             add(match.iata, match.method)
     folded_text = _fold(sentence[:2000])
-    for key in table.listed:
-        if key and not key.isascii() and " " not in key and len(key) >= 2 and key in folded_text:
+    for key in table.substrings:
+        if key in folded_text:
             add(*table.exact[key])
     return found

@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 
 from languages import TripDetails, city_name, phrase
-from languages.spoken import (spoken_date, spoken_flight_number, spoken_price, spoken_time)
+from languages.spoken import spoken_date, spoken_flight_number, spoken_number, spoken_price, spoken_time
 from languages.written import written_date, written_duration, written_price, written_time
 
-from .airlines import airline
+from .airlines import airline, airline_label, airline_name
 from .airports import airport
 from .models import Flight, FlightQuery, SearchOutcome
 from .trip_filters import has_filters
@@ -35,13 +35,13 @@ def _md(text: str) -> str:
     return _MARKDOWN_ESCAPE.sub(r"\\\1", text)
 
 
-def stops_phrase(stops: int, language: str) -> str:
-    """"nonstop" / "one stop" / "2 stops" in the language."""
+def stops_phrase(stops: int, language: str, *, spoken: bool = False) -> str:
+    """"nonstop" / "one stop" / "2 stops" in the language ("two stops" when `spoken`)."""
     if stops == 0:
         return phrase(language, "nonstop")
     if stops == 1:
         return phrase(language, "one_stop")
-    return phrase(language, "stops", count=stops)
+    return phrase(language, "stops", count=spoken_number(stops, language, use="count") if spoken else stops)
 
 
 def intro(query: FlightQuery, language: str, *, date_text: str) -> str:
@@ -50,7 +50,7 @@ def intro(query: FlightQuery, language: str, *, date_text: str) -> str:
               "destination": place_name(query.destination, language), "date": date_text}
     spec = airline(query.airline) if query.airline else None
     if spec:
-        return phrase(language, "results_intro_airline", airline=spec.name, **places)
+        return phrase(language, "results_intro_airline", airline=airline_name(spec.iata, language), **places)
     return phrase(language, "results_intro", **places)
 
 
@@ -58,12 +58,21 @@ def chat_flight_line(flight: Flight, language: str) -> str:
     """One markdown list item: airline, flight number, local times, duration, stops, price."""
     days = (flight.arrival.date() - flight.departure.date()).days
     plus = f" (+{days})" if days > 0 else ""
-    return (f"**{_md(flight.airline_name)}** {flight.airline} {flight.flight_number} · "
+    return (f"**{_md(_chat_airline(flight, language))}** {flight.airline} {flight.flight_number} · "
             f"{written_time(flight.departure.time(), language)} {flight.origin} → "
             f"{written_time(flight.arrival.time(), language)}{plus} {flight.destination} · "
             f"{written_duration(flight.duration_minutes, language)} · "
             f"{stops_phrase(flight.stops, language)} · "
             f"**{written_price(flight.price, flight.currency, language)}**")
+
+
+def _chat_airline(flight: Flight, language: str) -> str:
+    # Unknown carriers (a live API may name any) keep the name the provider gave.
+    return airline_label(flight.airline, language) if airline(flight.airline) else flight.airline_name
+
+
+def _spoken_airline(flight: Flight, language: str) -> str:
+    return airline_name(flight.airline, language) if airline(flight.airline) else flight.airline_name
 
 
 def _nothing_found(outcome: SearchOutcome, query: FlightQuery, language: str, details: TripDetails | None,
@@ -98,11 +107,11 @@ def chat_markdown(outcome: SearchOutcome, query: FlightQuery, language: str, *, 
 def speech_flight(flight: Flight, language: str) -> str:
     """One flight as a spoken sentence."""
     return phrase(language, "speech_flight",
-                  airline=flight.airline_name,
+                  airline=_spoken_airline(flight, language),
                   flight_number=spoken_flight_number("", flight.flight_number, language).strip(),
                   departure=spoken_time(flight.departure.time(), language),
                   arrival=spoken_time(flight.arrival.time(), language),
-                  stops=stops_phrase(flight.stops, language),
+                  stops=stops_phrase(flight.stops, language, spoken=True),
                   price=spoken_price(flight.price, flight.currency, language))
 
 

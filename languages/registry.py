@@ -172,6 +172,43 @@ class SpokenTime(Strict):
 class SpokenDate(Strict):
     pattern: str
     day: Literal["cardinal", "ordinal"] = "cardinal"
+    # Endings of the day's words rewritten after spelling, where the speller has only one form
+    # ("другий" -> "друге": Ukrainian dates agree with the neuter число; Polish takes the genitive).
+    day_endings: dict[str, str] = Field(default_factory=dict)
+    # The days as words, where no speller has the form a date needs (Estonian ordinals: neither
+    # num2words nor ICU has them).
+    day_words: dict[int, str] = Field(default_factory=dict)
+
+
+SpellOption = str | dict[str, str | bool]
+
+
+class Spellout(Strict):
+    """How numbers become words: num2words (keyword arguments per use) or CLDR's rule-based
+    spellout through ICU (a rule set name per use, e.g. "%spellout-ordinal-neuter")."""
+
+    engine: Literal["num2words", "icu"] = "num2words"
+    cardinal: SpellOption = Field(default_factory=dict)
+    day: SpellOption = Field(default_factory=dict)       # the day of the month in spoken dates
+    price: SpellOption = Field(default_factory=dict)     # the amount of a spoken price
+    count: SpellOption = Field(default_factory=dict)     # a count before a noun ("two stops")
+    minute: SpellOption = Field(default_factory=dict)    # the minutes of a spoken time
+    # Whole words rewritten per use after spelling, where the speller lacks a gender: Arabic minutes
+    # agree with the feminine دقيقة ("خمسة" -> "خمس"), num2words has only the masculine.
+    word_forms: dict[str, dict[str, str]] = Field(default_factory=dict)
+    # Words glued to the next one after spelling (Arabic writes the conjunction و joined: "وعشرون").
+    join_after: list[str] = Field(default_factory=list)
+
+
+class SpokenPrice(Strict):
+    pattern: str = "{amount} {currency}"
+    # The currency as people say it, where CLDR's display name is the long official one ("대한민국 원").
+    words: dict[str, str] = Field(default_factory=dict)
+
+
+class WrittenDate(Strict):
+    # A CLDR skeleton (babel.dates.format_skeleton): "MMMEd" -> "Wed, Dec 2".
+    skeleton: str = "MMMEd"
 
 
 class LanguageSpec(Strict):
@@ -190,6 +227,9 @@ class LanguageSpec(Strict):
     trip_details: TripWords
     spoken_time: SpokenTime
     spoken_date: SpokenDate
+    spellout: Spellout | None = None
+    spoken_price: SpokenPrice = SpokenPrice()
+    written_date: WrittenDate = WrittenDate()
     city_names: dict[str, list[str]]
     phrases: dict[str, str]
     qa_utterances: list[str] = Field(min_length=3)

@@ -34,8 +34,11 @@ def written_time(value: dt.time, code: str) -> str:
 
 
 def written_date(value: dt.date, code: str) -> str:
-    """Weekday, day and month: "Sun, Nov 22" / "dom, 22 nov"."""
-    return format_skeleton("MMMEd", value, locale=locale_of(code))
+    """Weekday, day and month: "Sun, Nov 22" / "dom, 22 nov" (the language's CLDR skeleton,
+    `written_date.skeleton` in languages.yaml, "MMMEd" unless a language needs another)."""
+    language = get_language(code)
+    skeleton = language.spec.written_date.skeleton if language else "MMMEd"
+    return format_skeleton(skeleton, value, locale=locale_of(code))
 
 
 def written_duration(minutes: int, code: str) -> str:

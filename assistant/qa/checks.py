@@ -19,6 +19,10 @@ from languages.registry import cities_file
 from languages.scripts import dominant_script, is_in_script, script_counts
 from languages.spoken import spoken_numbers_supported
 
+from . import lint as lint_module
+from .lint import LintIssue, LintSettings, lint_reply, lint_settings
+from .samples import sample_replies
+
 if TYPE_CHECKING:
     from .runner import UtteranceRun
 
@@ -40,6 +44,7 @@ class QaSettings(BaseModel):
     logographic_scripts: list[str]
     min_audio_s: float = Field(ge=0)
     first_audio_budget_ms: float = Field(gt=0)
+    lint: LintSettings = LintSettings()
 
 
 @lru_cache(maxsize=1)
@@ -63,13 +68,15 @@ def _raw_codes() -> re.Pattern:
 
 
 def validate_config() -> None:
-    """Load and check `configs/qa.yaml` (raises ConfigError naming file and field)."""
+    """Load and check `configs/qa.yaml`, its lint rules included (raises ConfigError naming file and field)."""
     qa_settings()
+    lint_settings()
 
 
 def clear_caches() -> None:
     """Forget `qa.yaml` and the patterns built from the airline and city files."""
-    for cached in (qa_settings, _airline_names, _raw_codes):
+    for cached in (qa_settings, _airline_names, _raw_codes, _brands, lint_settings, lint_module._template_words,
+                   lint_module._own_template_words):
         cached.cache_clear()
 
 
@@ -184,3 +191,28 @@ def check_first_audio(language: Language, runs: list[UtteranceRun]):
     if max(times) > budget:
         return False, f"{max(times):.0f} ms to first audio (budget {budget:.0f} ms)"
     return None
+
+
+@lru_cache(maxsize=1)
+def _brands() -> tuple[str, ...]:
+    return tuple(airline.name for airline in airlines_file().airlines)
+
+
+def lint_findings(language: Language, runs: list[UtteranceRun]) -> tuple[int, list[tuple[str, LintIssue]]]:
+    """The language lint over the language's rendered sample replies (`qa_samples`) and the engine's
+    replies in `runs`: (replies linted, [(which reply, issue), ...])."""
+    replies = [(f"sample {r.index + 1} ({r.route})", r.chat, r.speech) for r in sample_replies(language.code)]
+    replies += [(f"'{run.utterance}'", run.chat_markdown, run.speech_text) for run in runs if run.chat_markdown]
+    findings = [(label, issue) for label, chat, speech in replies
+                for issue in lint_reply(chat, speech, language.code, brands=_brands())]
+    return len(replies), findings
+
+
+def check_language_lint(language: Language, runs: list[UtteranceRun]):
+    """No lint finding in at least 20 rendered replies: fails with the rule and the offending text."""
+    total, findings = lint_findings(language, runs)
+    if not findings:
+        return None
+    failing = len({label for label, _ in findings})
+    label, issue = findings[0]
+    return False, f"{failing} of {total} replies; {label}: {issue}"

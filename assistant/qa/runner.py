@@ -31,9 +31,10 @@ class CheckStatus(str, Enum):
     SKIPPED = "skipped"
 
 
-CHECKS = ("route", "greeting_script", "understood", "reply_language", "speech_clean", "tts_audio", "first_audio")
+CHECKS = ("route", "greeting_script", "understood", "reply_language", "speech_clean", "language_lint", "tts_audio",
+          "first_audio")
 CHECK_TITLES = {"route": "route valid", "greeting_script": "greeting script", "understood": "utterances understood",
-                "reply_language": "reply language", "speech_clean": "speech text clean",
+                "reply_language": "reply language", "speech_clean": "speech text clean", "language_lint": "language lint",
                 "tts_audio": "TTS audio", "first_audio": "time to first audio"}
 
 

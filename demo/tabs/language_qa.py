@@ -1,5 +1,6 @@
 """The "Language QA" tab: run the language matrix with progress and cancel, see it as a table and a
-heat-map, download it as CSV, click a row to hear and read that language's replies.
+heat-map, download it as CSV, click a row to hear and read that language's replies; export a
+language's native review sheet and import it filled in (its verdicts become a matrix column).
 
 The checks live in `assistant.qa`; this module turns results into views and wires Gradio.
 """
@@ -15,6 +16,7 @@ import pandas as pd
 from assistant.providers.base import AudioChunk
 from assistant.providers.espeak_tts import write_wav
 from assistant.qa import CHECK_TITLES, CHECKS, CheckStatus, LanguageResult, check_language, resolve_languages, write_csv
+from assistant.qa.review import ReviewSheetError, export_sheet, load_review, parse_sheet, review_summary, save_review
 from assistant.voice.scratch import scratch_dir
 from languages import all_languages
 
@@ -23,7 +25,8 @@ from ..plots import qa_heatmap_figure
 ALL = "all"
 MARKS = {CheckStatus.PASS: "✓ pass", CheckStatus.FAIL: "✗ fail", CheckStatus.SKIPPED: "– skipped"}
 CELL_COLOURS = {"✓": "background-color: #dcfce7", "✗": "background-color: #fee2e2", "–": "background-color: #f3f4f6"}
-COLUMNS = ["code", "language", *[CHECK_TITLES[name] for name in CHECKS], "first audio ms", "providers"]
+REVIEW_COLUMN = "native review"
+COLUMNS = ["code", "language", *[CHECK_TITLES[name] for name in CHECKS], REVIEW_COLUMN, "first audio ms", "providers"]
 
 
 @dataclass
@@ -50,9 +53,17 @@ def cell(result: LanguageResult, name: str) -> str:
     return MARKS[check.status] + (f": {check.reason}" if check.reason else "")
 
 
+def review_cell(code: str) -> str:
+    """The native review column: the kept verdicts of the language (configs/reviews/<code>.yaml)."""
+    try:
+        return review_summary(load_review(code))
+    except ReviewSheetError as exc:
+        return f"✗ unreadable review: {exc}"
+
+
 def matrix_frame(results: list[LanguageResult]) -> pd.DataFrame:
-    """The table: one row per language, a mark and the reason per check."""
-    rows = [[r.code, r.name, *[cell(r, name) for name in CHECKS],
+    """The table: one row per language, a mark and the reason per check, the native review."""
+    rows = [[r.code, r.name, *[cell(r, name) for name in CHECKS], review_cell(r.code),
              "" if r.first_audio_ms is None else round(r.first_audio_ms), r.providers] for r in results]
     return pd.DataFrame(rows, columns=COLUMNS)
 
@@ -60,7 +71,33 @@ def matrix_frame(results: list[LanguageResult]) -> pd.DataFrame:
 def styled_matrix(results: list[LanguageResult]):
     """The table with pass / fail / skipped cells coloured like the heat-map."""
     return matrix_frame(results).style.map(lambda value: CELL_COLOURS.get(str(value)[:1], ""),
-                                           subset=[CHECK_TITLES[name] for name in CHECKS])
+                                           subset=[CHECK_TITLES[name] for name in CHECKS] + [REVIEW_COLUMN])
+
+
+def export_review(code: str | None) -> tuple:
+    """The review sheet of one language, for the download button, and a status line."""
+    if not code or code == ALL:
+        return gr.update(value=None, interactive=False), _badge("pc-error", "Choose one language to export its sheet.")
+    path = export_sheet(code, scratch_dir("review"))
+    return gr.update(value=str(path), interactive=True), _badge("pc-live", f"Sheet ready: {path.name}")
+
+
+def import_review(run: QaRun | None, upload: str | None) -> tuple:
+    """A filled sheet (CSV, or the exported zip) kept with the language's data; the matrix shows it."""
+    if not upload:
+        return gr.skip(), _badge("pc-error", "Choose a filled sheet first.")
+    try:
+        review = parse_sheet(Path(upload).read_bytes())
+    except (ReviewSheetError, OSError) as exc:
+        return gr.skip(), _badge("pc-error", f"Sheet not imported: {exc}")
+    save_review(review)
+    matrix = styled_matrix(run.results) if run and run.results else gr.skip()
+    return matrix, _badge("pc-live", f"{review.language}: {review_summary(review)}")
+
+
+def _badge(kind: str, text: str) -> str:
+    return f'<div class="pc-status"><span class="pc-badge {kind}">{html.escape(text)}</span></div>'
+
 
 
 def summary_html(results: list[LanguageResult], total: int, *, cancelled: bool = False) -> str:
@@ -151,6 +188,19 @@ def build_tab() -> None:
                               label="Matrix (click a row)")
         download = gr.DownloadButton("Download CSV", value=None, interactive=False, elem_id="qa_download")
         heatmap = gr.Plot(label="Heat-map", elem_id="qa_heatmap")
+        with gr.Accordion("Native review", open=False):
+            gr.Markdown("Export a language's rendered replies (chat, speech, the voice's audio) as a sheet; a native "
+                        "speaker marks each reply `ok` or `wrong` with a correction; import the filled CSV to keep "
+                        "the verdicts with the language (`configs/reviews/<code>.yaml`) and see them in the matrix.")
+            with gr.Row():
+                review_language = gr.Dropdown(language_options()[1:], label="Language", elem_id="qa_review_language",
+                                              scale=3)
+                export_button = gr.Button("Export review sheet", elem_id="qa_review_export", scale=1)
+                sheet = gr.DownloadButton("Download sheet", value=None, interactive=False, elem_id="qa_review_download",
+                                          scale=1)
+            upload = gr.File(label="Filled sheet (CSV or the exported zip)", file_types=[".csv", ".zip"],
+                             elem_id="qa_review_upload")
+            review_status = gr.HTML(elem_id="qa_review_status")
         with gr.Accordion("Drill-down", open=True):
             detail = gr.Markdown("Run the matrix, then click a row.", elem_id="qa_detail")
             utterance = gr.Radio([], label="Utterance", type="value", elem_id="qa_utterance")
@@ -164,6 +214,8 @@ def build_tab() -> None:
         running = run_button.click(run_qa, [languages], [state, matrix, heatmap, download, status],
                                    concurrency_limit=2, show_progress="full")
         cancel.click(lambda: gr.skip(), None, None, cancels=[running])
+        export_button.click(export_review, [review_language], [sheet, review_status])
+        upload.upload(import_review, [state, upload], [matrix, review_status])
         matrix.select(pick_row, [state], [picked, detail, utterance, chat, speech, audio])
         utterance.input(lambda run, code, index: utterance_views(run, code, int(index or 0)),
                         [state, picked, utterance], [chat, speech, audio])

@@ -211,9 +211,17 @@ def test_a_notice_is_an_extra_italic_message(make):
     assert contents(view) == ["answer", "_Input was cut to 500 characters &lt;!&gt;_"]
 
 
+def test_a_search_updates_what_the_route_card_says_was_understood(make):
+    view = ChatView()
+    assert view.apply(make(ToolCall, 1, name="search_flights",
+                           arguments={"origin": "BOS", "destination": "SEA", "date": "2026-11-27", "airline": None,
+                                      "nonstop": True})) is True
+    assert view.messages == []
+    assert view.understood["origin"] == "BOS" and view.understood["details"] == {"nonstop": True}
+
+
 def test_events_that_show_nothing_return_false(make):
     view = ChatView()
-    assert view.apply(make(ToolCall, 1, name="search_flights", arguments={})) is False
     assert view.apply(audio(make, 1)) is False
     assert view.apply(make(VadActivity, 1, kind="speech_started", at_s=0.1)) is False
     assert view.apply(make(StateChange, 1, state="listening")) is False

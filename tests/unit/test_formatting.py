@@ -105,4 +105,4 @@ def test_a_month_written_as_a_number_is_said_in_words(code, expected):
 
 def test_serbian_numbers_are_said_in_cyrillic():
     assert spoken_number(139, "sr") == "сто тридесет девет"
-    assert spoken_date(dt.date(2026, 11, 23), "sr") == "двадесет три новембар"
+    assert spoken_date(dt.date(2026, 11, 23), "sr") == "двадесет трећи новембар"

@@ -138,3 +138,19 @@ def test_python_dash_m_demo_qa_runs(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8").count("\n") == 2 and "1 of 1 languages passed" in done.stdout
+
+
+@pytest.mark.parametrize("code", [language.code for language in all_languages()])
+def test_the_language_lint_finds_nothing_in_every_language(code):
+    total, findings = qa_checks.lint_findings(get_language(code), [])
+    assert total >= 20
+    assert findings == []
+
+
+def test_the_lint_column_fails_with_the_rule_and_the_offending_text():
+    bad = run(speech="Voici les vols pour le deux décembre.", chat="**Voici les vols pour le mer. 2 déc..**")
+    status = qa_checks.check_language_lint(get_language("fr"), [bad])
+    assert status is not None and status[0] is False
+    assert status[1].startswith("1 of 25 replies; 'from Madrid to London tomorrow': doubled_punctuation (chat): ")
+    assert "déc.." in status[1]
+    assert "language_lint" in CHECKS

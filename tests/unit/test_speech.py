@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from assistant.speech import (SPEECH_STEPS, SentenceBuffer, drop_urls, speak_numbers, speak_prices, speak_times,
+from assistant.speech import (SPEECH_STEPS, SentenceBuffer, drop_urls, join_unspaced, speak_dates, speak_numbers,
+                              speak_prices, speak_times,
                               speech_from_chat, split_sentences, strip_markdown)
 from flight_search import FlightQuery, chat_markdown, search_flights
 from flight_search.formatting import SPEECH_FORBIDDEN
@@ -318,7 +319,7 @@ def test_speak_numbers_keeps_decimals_and_codes(text):
 
 def test_languages_without_a_number_speller_keep_digits():
     unsupported = [lang.code for lang in all_languages() if not spoken_numbers_supported(lang.code)]
-    assert "hi" in unsupported and "en" not in unsupported
+    assert "ta" in unsupported and "en" not in unsupported and "hi" not in unsupported
     text = "2 stops, 245 EUR, 14 flights"
     for code in unsupported:
         assert speak_numbers(text, code) == text, code
@@ -343,7 +344,8 @@ def test_speak_times_spanish_article_is_not_doubled():
 # -- speech_from_chat ----------------------------------------------------------------------------------
 
 def test_speech_steps_are_the_documented_order():
-    assert SPEECH_STEPS == (strip_markdown, drop_urls, speak_times, speak_prices, speak_numbers)
+    assert SPEECH_STEPS == (strip_markdown, drop_urls, speak_times, speak_dates, speak_prices, speak_numbers,
+                            join_unspaced)
 
 
 MARKDOWN_REPLIES = {
@@ -417,3 +419,29 @@ def test_speech_from_the_apps_own_chat_markdown(madrid_london, language):
     assert "**" not in out and "→" not in out
     for flight in outcome.flights[:3]:
         assert flight.airline_name in out
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("am Fr., 3. Dez. um neun", "de", "am Fr., dritten Dezember um neun"),
+    ("on Dec 3, at noon", "en", "on December third, at noon"),
+    ("el 5 de diciembre", "es", "el cinco de diciembre"),
+    ("на 2 декабря", "ru", "на второе декабря"),
+    ("12月2日(水)の便", "ja", "十二月二日(水)の便"),
+    ("I may 3 times", "en", "I may 3 times"),               # "may" is not the month May
+])
+def test_speak_dates_says_day_and_month_as_the_language_does(text, language, expected):
+    assert speak_dates(text, language) == expected
+
+
+@pytest.mark.parametrize("text, language, expected", [
+    ("오후 3:05 출발", "ko", "오후 세 시 오 분 출발"),        # the period said once, not "오후 오후"
+    ("午後3:05発", "ja", "十五時五分発"),
+    ("下午3:05起飞", "zh", "十五点零五分起飞"),
+])
+def test_speak_times_reads_a_period_written_before_the_time(text, language, expected):
+    assert speak_times(text, language) == expected
+
+
+def test_join_unspaced_closes_spaces_between_cjk_characters_only():
+    assert join_unspaced("六 時間二十 分 Air France 便", "ja") == "六時間二十分 Air France 便"
+    assert join_unspaced("two hours", "en") == "two hours"
