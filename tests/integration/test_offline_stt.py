@@ -1,0 +1,106 @@
+"""The offline recogniser (faster-whisper on the Whisper base test model) on real speech made offline by
+espeak-ng: the provider and its guards, then the voice channel with zero keys."""
+from __future__ import annotations
+
+import asyncio
+
+import numpy as np
+import pytest
+
+from assistant import EventType, Session
+from assistant.providers.base import AudioChunk, ErrorKind, ProviderError
+from assistant.providers.espeak_tts import EspeakTTS
+from assistant.voice import VoiceChannel
+from assistant.voices import Voices
+from languages import phrase
+from tests.conftest import TODAY
+from tests.speech_audio import speech
+
+from .test_voice_engine import collect, events_of, feed
+
+REQUEST = "I want to fly from Madrid to London tomorrow"
+
+
+def segment(text: str, voice: str = "en-us") -> AudioChunk:
+    return AudioChunk(16000, speech(text, voice, 16000, lead_s=0.2, tail_s=0.3))
+
+
+async def test_english_speech_is_transcribed_in_the_given_language(whisper_stt):
+    result = await whisper_stt.transcribe(segment(REQUEST), "en")
+    assert result.accepted, result
+    words = result.text.lower()
+    assert "madrid" in words and "london" in words and "tomorrow" in words
+    assert result.language == "en" and result.audio_s > 2
+
+
+async def test_silence_and_noise_give_no_text(whisper_stt):
+    quiet = await whisper_stt.transcribe(AudioChunk(16000, np.zeros(16000, np.int16)), "en")
+    noise = (np.random.default_rng(7).normal(0, 800, 24000)).astype(np.int16)
+    noisy = await whisper_stt.transcribe(AudioChunk(16000, noise), "en")
+    assert quiet.text == "" and quiet.rejected
+    assert noisy.text == "" and noisy.rejected
+
+
+async def test_a_segment_the_vad_found_almost_no_speech_in_is_not_transcribed(whisper_stt):
+    result = await whisper_stt.transcribe(segment(REQUEST), "en", speech_s=0.1)
+    assert (result.rejected, result.text, result.elapsed_s) == ("silence", "", 0.0)
+
+
+async def test_a_full_queue_refuses_more_segments(whisper_model):
+    from assistant.providers import offline_stt_for
+
+    stt = offline_stt_for(str(whisper_model))
+    try:
+        audio = AudioChunk(16000, np.zeros(8000, np.int16))
+        jobs = [asyncio.create_task(stt.transcribe(audio, "en")) for _ in range(stt.whisper.max_pending + 1)]
+        results = await asyncio.gather(*jobs, return_exceptions=True)
+        refused = [r for r in results if isinstance(r, ProviderError)]
+        assert len(refused) == 1 and refused[0].kind == ErrorKind.RATE_LIMITED and refused[0].retryable
+    finally:
+        stt.close()
+
+
+async def drain(channel: VoiceChannel):
+    """What is left in the channel's output (frames as tuples)."""
+    while (item := await channel.next_output(0.3)) is not None:
+        yield item
+
+
+def offline_session(language: str = "en") -> Session:
+    return Session(language, today=TODAY, llm=None, voices=Voices(None, EspeakTTS()))
+
+
+async def test_zero_keys_a_spoken_request_runs_the_turn_through_the_offline_recogniser(whisper_stt):
+    channel = VoiceChannel(offline_session(), None, offline_stt=whisper_stt)
+    await channel.start()
+    await feed(channel, speech(REQUEST, tail_s=1.5))
+    items = await collect(channel, EventType.TURN_METRICS, timeout=30)
+    await channel.close()
+
+    states = [e.state for e in events_of(items, EventType.STATE)]
+    assert "transcribing" in states and "transcribed" in states
+    assert states.index("transcribing") < states.index("transcribed")
+    final = [e for e in events_of(items, EventType.USER_TRANSCRIPT) if e.final]
+    assert final and "madrid" in final[0].text.lower() and final[0].source == "voice"
+    call = events_of(items, EventType.TOOL_CALL)[0]
+    assert (call.arguments["origin"], call.arguments["destination"]) == ("MAD", "LON")
+    metrics = events_of(items, EventType.TURN_METRICS)[-1]
+    assert metrics.providers["speech_to_text"] == whisper_stt.name and "stt_final" in metrics.stages_ms
+    assert not events_of(items, EventType.NOTICE), "no 'needs a key' notice when the offline model is there"
+
+
+async def test_noise_is_answered_with_didnt_catch_that_in_the_visitors_language(whisper_stt, config_copy):
+    text = (config_copy / "languages.yaml").read_text()
+    (config_copy / "languages.yaml").write_text(text.replace("    num2words: es\n    offline_stt: false",
+                                                             "    num2words: es\n    offline_stt: true", 1))
+    channel = VoiceChannel(offline_session("es"), None, offline_stt=whisper_stt)
+    await channel.start()
+    await feed(channel, speech("eh, eh, eh", "es", tail_s=1.5))   # hesitations, nothing to answer
+    items = await collect(channel, EventType.PRE_SPEECH_TEXT, timeout=30)
+    items += [item async for item in drain(channel)]
+    await channel.close()
+    rejected = [e for e in events_of(items, EventType.STATE) if e.state == "stt_rejected"]
+    said = events_of(items, EventType.PRE_SPEECH_TEXT)
+    assert rejected and said and said[0].speech_text == phrase("es", "did_not_catch")
+    assert not events_of(items, EventType.TOOL_CALL)
+    assert any(isinstance(item, tuple) for item in items), "said aloud, not only shown"
