@@ -49,7 +49,7 @@ class SegmentTranscriber:
         except ProviderError as exc:
             self.on_state("stt_failed", str(exc))
             return
-        self.on_state("stt_ready", f"{self.stt.name} · offline, loaded in {seconds:.1f} s")
+        self.on_state("stt_ready", f"offline speech model {self.stt.name} loaded in {seconds:.1f} s")
 
     def submit(self, audio: AudioChunk, speech_s: float, ended_at: float) -> None:
         """A segment ended at `ended_at` (perf_counter): transcribe it after the ones before it."""

@@ -18,6 +18,7 @@ from tests.speech_audio import speech
 
 from .test_voice_engine import collect, events_of, feed
 
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 REQUEST = "I want to fly from Madrid to London tomorrow"
 
 
@@ -46,18 +47,12 @@ async def test_a_segment_the_vad_found_almost_no_speech_in_is_not_transcribed(wh
     assert (result.rejected, result.text, result.elapsed_s) == ("silence", "", 0.0)
 
 
-async def test_a_full_queue_refuses_more_segments(whisper_model):
-    from assistant.providers import offline_stt_for
-
-    stt = offline_stt_for(str(whisper_model))
-    try:
-        audio = AudioChunk(16000, np.zeros(8000, np.int16))
-        jobs = [asyncio.create_task(stt.transcribe(audio, "en")) for _ in range(stt.whisper.max_pending + 1)]
-        results = await asyncio.gather(*jobs, return_exceptions=True)
-        refused = [r for r in results if isinstance(r, ProviderError)]
-        assert len(refused) == 1 and refused[0].kind == ErrorKind.RATE_LIMITED and refused[0].retryable
-    finally:
-        stt.close()
+async def test_a_full_queue_refuses_more_segments(whisper_stt):
+    audio = AudioChunk(16000, np.zeros(8000, np.int16))
+    jobs = [asyncio.create_task(whisper_stt.transcribe(audio, "en")) for _ in range(whisper_stt.whisper.max_pending + 1)]
+    results = await asyncio.gather(*jobs, return_exceptions=True)
+    refused = [r for r in results if isinstance(r, ProviderError)]
+    assert len(refused) == 1 and refused[0].kind == ErrorKind.RATE_LIMITED and refused[0].retryable
 
 
 async def drain(channel: VoiceChannel):
@@ -104,3 +99,48 @@ async def test_noise_is_answered_with_didnt_catch_that_in_the_visitors_language(
     assert rejected and said and said[0].speech_text == phrase("es", "did_not_catch")
     assert not events_of(items, EventType.TOOL_CALL)
     assert any(isinstance(item, tuple) for item in items), "said aloud, not only shown"
+
+
+@pytest.mark.parametrize("fault", ["reject_401", "server_error_500"])
+async def test_deepgram_failing_for_good_hands_the_conversation_to_the_offline_recogniser(
+        fake_deepgram, whisper_stt, fault):
+    from assistant.providers.deepgram_stt import DeepgramSTT
+    from assistant.settings import voice_settings
+
+    fake_deepgram.fault = fault
+    channel = VoiceChannel(offline_session(), DeepgramSTT(fake_deepgram.api_key, base_url=fake_deepgram.url),
+                           offline_stt=whisper_stt)
+    await channel.start()
+    items = await collect(channel, EventType.PROVIDER_FALLBACK, timeout=20)
+    fallback = events_of(items, EventType.PROVIDER_FALLBACK)[0]
+    assert (fallback.stage, fallback.failed, fallback.used) == ("speech_to_text", "deepgram", whisper_stt.name)
+    assert "stt_failed" in [e.state for e in events_of(items, EventType.STATE)]
+    expected = 1 if fault == "reject_401" else voice_settings().offline_stt.reconnect_failures
+    assert fake_deepgram.connections == expected
+
+    await feed(channel, speech(REQUEST, tail_s=1.5))
+    items = await collect(channel, EventType.TURN_METRICS, timeout=30)
+    await channel.close()
+    assert events_of(items, EventType.TOOL_CALL)[0].arguments["destination"] == "LON"
+    assert events_of(items, EventType.TURN_METRICS)[-1].providers["speech_to_text"] == whisper_stt.name
+
+
+async def test_closing_the_stream_cancels_segments_not_transcribed_yet(whisper_stt):
+    from assistant.segment_transcriber import SegmentTranscriber
+
+    heard: list[str] = []
+
+    async def on_utterance(text, _at):
+        heard.append(text)
+
+    async def on_not_caught(_why):
+        heard.append("?")
+
+    transcriber = SegmentTranscriber(whisper_stt, "en", on_utterance=on_utterance,
+                                     on_state=lambda *_: None, on_not_caught=on_not_caught)
+    for _ in range(3):
+        transcriber.submit(segment(REQUEST), speech_s=2.5, ended_at=0.0)
+    assert transcriber.pending == 3
+    await asyncio.sleep(0)
+    await transcriber.close()
+    assert transcriber.pending == 0 and heard == [] and len(transcriber.results) <= 1
