@@ -144,3 +144,26 @@ async def test_closing_the_stream_cancels_segments_not_transcribed_yet(whisper_s
     await asyncio.sleep(0)
     await transcriber.close()
     assert transcriber.pending == 0 and heard == [] and len(transcriber.results) <= 1
+
+
+async def test_the_qa_voice_round_trip_passes_for_english_and_lands_in_the_csv(whisper_stt):
+    import csv
+
+    from assistant.qa import CheckStatus, check_language, csv_text
+
+    result = await check_language("en", today=TODAY, llm=None, voices=Voices(None, EspeakTTS()), recogniser=whisper_stt)
+    check = result.checks["voice_round_trip"]
+    assert check.status == CheckStatus.PASS, check.reason
+    trips = [run.round_trip for run in result.runs]
+    assert all(t.heard and t.cer is not None and t.cer <= 0.2 for t in trips)
+    assert all(t.arguments["destination"] == run.arguments["destination"] for t, run in zip(trips, result.runs))
+    row = next(csv.DictReader(csv_text([result]).splitlines()))
+    assert row["voice_round_trip"] == "pass" and float(row["round_trip_cer"]) == result.round_trip_cer
+
+
+async def test_a_language_the_recogniser_mishears_fails_the_round_trip_with_what_it_heard(whisper_stt):
+    from assistant.qa import CheckStatus, check_language
+
+    result = await check_language("ru", today=TODAY, llm=None, voices=Voices(None, EspeakTTS()), recogniser=whisper_stt)
+    check = result.checks["voice_round_trip"]
+    assert check.status == CheckStatus.FAIL and "heard" in check.reason and "CER" in check.reason
