@@ -10,7 +10,7 @@ import asyncio
 import logging
 from typing import Awaitable, Callable
 
-from .providers.base import AudioChunk, ProviderError
+from .providers.base import AudioChunk, ErrorKind, ProviderError
 from .providers.whisper_stt import SegmentResult, WhisperSTT
 
 log = logging.getLogger(__name__)
@@ -21,9 +21,11 @@ class SegmentTranscriber:
     """Feeds finished VAD segments of one stream to a `WhisperSTT`, one at a time, in order."""
 
     def __init__(self, stt: WhisperSTT, language: str, *, on_utterance: Callable[[str, float], Awaitable[None]],
-                 on_state: Callable[[str, str], None], on_not_caught: Callable[[str], Awaitable[None]]) -> None:
+                 on_state: Callable[[str, str], None], on_not_caught: Callable[[str], Awaitable[None]],
+                 on_failed: Callable[[str], None] = lambda _reason: None) -> None:
         self.stt, self.language = stt, language
         self.on_utterance, self.on_state, self.on_not_caught = on_utterance, on_state, on_not_caught
+        self.on_failed = on_failed   # the model cannot be loaded (not downloaded, no network): voice input is off
         self.results: list[SegmentResult] = []
         self._tasks: set[asyncio.Task] = set()
         self._last: asyncio.Task | None = None
@@ -48,6 +50,7 @@ class SegmentTranscriber:
             seconds = await self.stt.load()
         except ProviderError as exc:
             self.on_state("stt_failed", str(exc))
+            self.on_failed(str(exc))
             return
         self.on_state("stt_ready", f"offline speech model {self.stt.name} loaded in {seconds:.1f} s")
 
@@ -66,7 +69,8 @@ class SegmentTranscriber:
         except ProviderError as exc:
             self.on_state("stt_rejected", f"{exc.kind.value}: {exc}")
             await self._wait(previous)
-            await self.on_not_caught("busy")
+            if exc.kind == ErrorKind.RATE_LIMITED:   # too many segments waiting: this one was not heard
+                await self.on_not_caught("busy")
             return
         self.results.append(result)
         await self._wait(previous)   # hand utterances over in the order they were spoken

@@ -63,6 +63,7 @@ class VoiceChannel:
         self.segmenter = SpeechSegmenter(self._preset)
         self.transcriber: LiveTranscriber | None = None
         self.segments: SegmentTranscriber | None = None   # the offline recogniser, when it hears this stream
+        self._switching: asyncio.Task | None = None        # Deepgram failed for good: the switch to it
         self._to_stt: StreamingResampler | None = None
         self._turn_task: asyncio.Task | None = None
         self._playing_until = 0.0
@@ -111,12 +112,17 @@ class VoiceChannel:
         self.segments = SegmentTranscriber(
             self.offline_stt, language, on_utterance=self._on_offline_utterance,
             on_state=lambda state, detail: self._note(StateChange, state=state, detail=detail),
-            on_not_caught=self._not_caught)
+            on_not_caught=self._not_caught, on_failed=self._offline_failed)
         return await self.segments.start()
+
+    def _offline_failed(self, reason: str) -> None:
+        """The offline model could not be loaded: voice input is off for this stream, and the panel says why."""
+        self.segments = None
+        self._note(Notice, kind="voice_needs_key", text=f"{NO_STT_MESSAGE} ({reason})")
 
     async def _on_stt_failed(self, reason: str) -> None:
         """Deepgram failed for good (auth error, repeated reconnect failure): the offline recogniser takes over."""
-        asyncio.get_running_loop().create_task(self._switch_to_offline(reason))
+        self._switching = asyncio.get_running_loop().create_task(self._switch_to_offline(reason))
 
     async def _switch_to_offline(self, reason: str) -> None:
         transcriber, self.transcriber = self.transcriber, None
@@ -139,6 +145,9 @@ class VoiceChannel:
         if self._final_watch is not None:
             self._final_watch.cancel()
         await self._cancel_turn()
+        if self._switching is not None and not self._switching.done():
+            self._switching.cancel()
+            await asyncio.gather(self._switching, return_exceptions=True)
         if self.segments is not None:
             await self.segments.close()
         if self.transcriber is not None:

@@ -63,11 +63,11 @@ class SegmentResult:
 
 
 def model_label(model: str) -> str:
-    """`whisper-base` for the Hub's `base` or for a directory named like one; else `whisper (<dir>)`."""
+    """`whisper-base` for the Hub's `base`; a directory's own name when it says whisper; else `whisper (<dir>)`."""
     if model in HUB_SIZES:
         return f"whisper-{model}"
     name = Path(model).name
-    return name if name.startswith("whisper") else f"whisper ({name})"
+    return name if "whisper" in name.lower() else f"whisper ({name})"
 
 
 def fetch_model(model: str, cache_dir: str | None = None) -> str:
