@@ -5,10 +5,10 @@ from pathlib import Path
 
 import gradio
 import fastrtc
+import httpx
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
-from starlette.testclient import TestClient
 
 from demo.same_origin import FASTRTC_POP, POP_PATH, SameOriginPage, rewrite_page
 
@@ -39,10 +39,10 @@ def app(keep_resizer=False):
     return SameOriginPage(Starlette(routes=[Route("/", home), Route("/other", other)]), keep_resizer=keep_resizer)
 
 
-def test_the_middleware_serves_its_own_connection_sound_and_rewrites_only_the_page():
-    client = TestClient(app())
-    sound = client.get(POP_PATH)
-    assert sound.status_code == 200 and sound.headers["content-type"] == "audio/wav" and sound.content[:4] == b"RIFF"
-    home = client.get("/")
-    assert "cdnjs" not in home.text and int(home.headers["content-length"]) == len(home.content)
-    assert "iframeResizer" in client.get("/other").text
+async def test_the_middleware_serves_its_own_connection_sound_and_rewrites_only_the_page():
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app()), base_url="http://app") as client:
+        sound = await client.get(POP_PATH)
+        assert sound.status_code == 200 and sound.headers["content-type"] == "audio/wav" and sound.content[:4] == b"RIFF"
+        home = await client.get("/")
+        assert "cdnjs" not in home.text and int(home.headers["content-length"]) == len(home.content)
+        assert "iframeResizer" in (await client.get("/other")).text
