@@ -157,3 +157,16 @@ def test_the_round_trip_fails_when_the_words_lead_to_another_search():
     assert not skipped and "LIS" in reason
     typed.round_trip.arguments = dict(typed.arguments)
     assert qa_checks.check_voice_round_trip(get_language("en"), [typed]) is None
+
+
+def test_the_drill_down_shows_what_the_offline_recogniser_heard():
+    from assistant.qa import CheckResult, LanguageResult, RoundTrip
+    from demo.tabs.language_qa import detail_markdown
+
+    heard, missed = run(), run()
+    heard.round_trip = RoundTrip(heard="from Madrid to London tomorrow", cer=0.0, arguments=dict(heard.arguments))
+    missed.round_trip = RoundTrip(heard="", cer=1.0, rejected="loop")
+    checks = {name: CheckResult(name, CheckStatus.PASS) for name in CHECKS}
+    text = detail_markdown(LanguageResult("en", "English", checks, [heard, missed], "", 1.0))
+    assert "heard by the offline recogniser: “from Madrid to London tomorrow”, CER 0.00" in text
+    assert "nothing (loop), CER 1.00" in text
