@@ -156,9 +156,9 @@ class WhisperSTT(SpeechToText):
             self._pending -= 1
 
     def _run(self, samples: np.ndarray, language: str) -> SegmentResult:
+        model = self._load()   # the first segment waits for the model; its load is timed on its own
         started = time.perf_counter()
         seconds = len(samples) / SAMPLE_RATE
-        model = self._load()
         options = self.whisper
         limit = token_cap(seconds, options.tokens_per_second, options.min_tokens)
         try:
