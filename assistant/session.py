@@ -101,11 +101,12 @@ class Session:
         """Run one typed turn, yielding its events in order (see DESIGN.md)."""
         return self._handle(text, source="text")
 
-    def handle_voice(self, text: str, *, origin: float | None = None,
-                     stages_ms: dict[str, float] | None = None) -> AsyncIterator[Event]:
+    def handle_voice(self, text: str, *, origin: float | None = None, stages_ms: dict[str, float] | None = None,
+                     stt: str = "deepgram") -> AsyncIterator[Event]:
         """Run one spoken turn from its final transcript. `origin` is the end of speech
-        (perf_counter) and `stages_ms` what happened before the transcript (e.g. `stt_final`)."""
-        return self._handle(text, source="voice", origin=origin, stages_ms=stages_ms)
+        (perf_counter), `stages_ms` what happened before the transcript (e.g. `stt_final`) and `stt` the
+        recogniser that heard it (the turn's metrics name it)."""
+        return self._handle(text, source="voice", origin=origin, stages_ms=stages_ms, stt=stt)
 
     async def speak(self, key: str, **values) -> AsyncIterator[Event]:
         """Say one localised phrase as its own turn (e.g. "interruptions are now on")."""
@@ -122,11 +123,11 @@ class Session:
         return Turn(self, self.current_turn, origin=origin, voice=voice)
 
     async def _handle(self, raw: object, *, source: str, origin: float | None = None,
-                      stages_ms: dict[str, float] | None = None) -> AsyncIterator[Event]:
+                      stages_ms: dict[str, float] | None = None, stt: str = "typed") -> AsyncIterator[Event]:
         async with self._lock:
             turn = self._new_turn(origin)
             turn.stages_ms.update(stages_ms or {})
-            task = asyncio.create_task(self._guarded(turn, self._turn_body(turn, raw, source)))
+            task = asyncio.create_task(self._guarded(turn, self._turn_body(turn, raw, source, stt)))
             async with aclosing(self._drain(turn, task)) as events:
                 async for event in events:
                     yield event
@@ -155,7 +156,7 @@ class Session:
             await turn.cancel_voice()
             turn.queue.put_nowait(_DONE)
 
-    async def _turn_body(self, turn: Turn, raw: object, source: str) -> None:
+    async def _turn_body(self, turn: Turn, raw: object, source: str, stt: str = "typed") -> None:
         settings = app_settings()
         cleaned = clean_text(raw, settings.max_input_chars)
         if not cleaned.text:
@@ -177,7 +178,7 @@ class Session:
                                  {"role": "assistant", "content": reply.chat_markdown}])
         await turn.finish(reply)
         turn.mark("reply_done")
-        providers = {"speech_to_text": "deepgram" if source == "voice" else "typed",
+        providers = {"speech_to_text": stt if source == "voice" else "typed",
                      "assistant": turn.providers.get("assistant", self.agent.name),
                      "flight_data": turn.flight_source or "",
                      "voice": turn.providers.get("voice", "text only")}

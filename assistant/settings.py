@@ -40,6 +40,25 @@ class EnvironmentPreset(_Strict):
     min_speaking_s: float = Field(ge=0, le=5)
 
 
+class OfflineSttSettings(_Strict):
+    """`offline_stt` in configs/voice.yaml: the faster-whisper recogniser and its guards."""
+
+    model: str = Field(min_length=1)
+    compute_type: Literal["int8", "int8_float32", "float32", "int16"] = "int8"
+    cpu_threads: int = Field(default=2, ge=1, le=64)
+    beam_size: int = Field(default=1, ge=1, le=10)
+    max_segment_s: float = Field(default=15, gt=0, le=30)
+    max_pending: int = Field(default=4, ge=1, le=100)
+    tokens_per_second: float = Field(default=6, gt=0, le=50)
+    min_tokens: int = Field(default=10, ge=1, le=448)
+    no_repeat_ngram_size: int = Field(default=3, ge=0, le=10)
+    compression_ratio_max: float = Field(default=2.4, gt=1)
+    no_speech_prob_max: float = Field(default=0.6, gt=0, le=1)
+    logprob_min: float = Field(default=-1.0, lt=0)
+    min_speech_s: float = Field(default=0.25, ge=0, le=5)
+    reconnect_failures: int = Field(default=4, ge=1, le=100)
+
+
 class VoiceSettings(_Strict):
     webrtc_sample_rate: int = Field(ge=8000, le=48000)
     stt_sample_rate: int = Field(ge=8000, le=48000)
@@ -55,6 +74,7 @@ class VoiceSettings(_Strict):
     stream_frame_ms: Literal[10, 20, 40]
     max_stream_s: float = Field(gt=0)
     max_recording_s: float = Field(gt=0, le=4 * 3600)
+    offline_stt: OfflineSttSettings
 
 
 class EnvironmentsFile(_Strict):

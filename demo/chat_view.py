@@ -16,6 +16,8 @@ from .render import flight_badge
 
 Message = dict
 SEEN_LIMIT = 2000
+LISTENING_STATES = frozenset({"transcribing", "stt_rejected", "stt_loading", "stt_ready"})
+LISTENING_TEXT = "🎙️ …"   # the visitor's words will replace it
 
 
 def escape_user_text(text: str) -> str:
@@ -40,6 +42,7 @@ class ChatView:
         self._live_user: int | None = None          # index of the interim-transcript bubble
         self._assistant: dict[int, int] = {}        # turn -> index of its assistant message
         self._interrupted: set[int] = set()
+        self._loading: int | None = None              # index of the "loading the offline speech model" note
 
     def greet(self, language: str, note: str | None = None, key: str = "greeting") -> None:
         if note:
@@ -70,6 +73,8 @@ class ChatView:
         kind = event.type
         if kind == EventType.STATE and event.state == "interrupted":
             return self._interrupt(event.turn)
+        if kind == EventType.STATE and event.state in LISTENING_STATES:
+            return self._listening(event.state, event.detail)
         if event.turn in self._interrupted and kind in (EventType.THINKING, EventType.FILLER,
                                                          EventType.PRE_SPEECH_TEXT, EventType.AUDIO):
             return False
@@ -113,6 +118,27 @@ class ChatView:
         if event.final:
             self._live_user = None
 
+    def _listening(self, state: str, detail: str) -> bool:
+        """The offline recogniser is at work: a pending bubble where the words will appear; gone if it heard nothing."""
+        if state == "transcribing":
+            message = {"role": "user", "content": LISTENING_TEXT}
+            if self._live_user is not None and self._live_user < len(self.messages):
+                self.messages[self._live_user] = message
+            else:
+                self.messages.append(message)
+                self._live_user = len(self.messages) - 1
+        elif state == "stt_rejected" and self._live_user is not None and self._live_user < len(self.messages):
+            if self.messages[self._live_user]["content"] == LISTENING_TEXT:
+                index, self._live_user = self._live_user, None
+                self._remove(index)
+        elif state == "stt_loading":
+            self.messages.append({"role": "assistant", "content": f"_{html.escape(detail)} …_"})
+            self._loading = len(self.messages) - 1
+        elif state == "stt_ready" and self._loading is not None and self._loading < len(self.messages):
+            self.messages[self._loading] = {"role": "assistant", "content": f"_{html.escape(detail)}_"}
+            self._loading = None
+        return True
+
     def _error(self, event: Event) -> None:
         message = {"role": "assistant", "content": f"⚠️ {html.escape(event.message)}"}
         if event.stage == "input":
@@ -140,12 +166,17 @@ class ChatView:
         self.messages.pop(index)
         if self._live_user is not None and self._live_user > index:
             self._live_user -= 1
+        if self._loading is not None and self._loading > index:
+            self._loading -= 1
         self._assistant = {turn: i - 1 if i > index else i for turn, i in self._assistant.items()}
 
     def _badges_from(self, providers: dict[str, str]) -> None:
         stt = providers.get("speech_to_text", "typed")
-        self.badges["speech_to_text"] = (("typed text", "offline", "typed input") if stt == "typed"
-                                         else (stt, "live", "streaming transcription"))
+        current = self.badges.get("speech_to_text")
+        if not (current and current[:2] == (stt, "fallback")):   # the recogniser that took over stays marked
+            self.badges["speech_to_text"] = (("typed text", "offline", "typed input") if stt == "typed"
+                                             else (stt, "offline", "embedded recogniser") if stt.startswith("whisper")
+                                             else (stt, "live", "streaming transcription"))
         assistant = providers.get("assistant", "offline")
         if "fallback" not in assistant:
             self.badges["assistant"] = (("rule-based agent", "offline", "embedded, no key needed")

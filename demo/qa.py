@@ -21,7 +21,8 @@ from .startup import validate_all
 
 MARKS = {CheckStatus.PASS: "ok", CheckStatus.FAIL: "FAIL", CheckStatus.SKIPPED: "skip"}
 HEADINGS = {"route": "route", "greeting_script": "greet", "understood": "parse", "reply_language": "lang",
-            "speech_clean": "clean", "language_lint": "lint", "tts_audio": "tts", "first_audio": "1st"}
+            "speech_clean": "clean", "language_lint": "lint", "tts_audio": "tts", "first_audio": "1st",
+            "voice_round_trip": "trip"}
 
 
 def summary_line(result: LanguageResult) -> str:

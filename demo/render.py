@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 from assistant import Event, EventType
-from languages import all_languages, normalize_code, phrase, stt_route
+from languages import all_languages, normalize_code, offline_stt_language, phrase, stt_route
 from languages.spoken import spoken_numbers_supported
 
 STAGES = (("speech_to_text", "Speech-to-text"), ("assistant", "Assistant"),
@@ -43,17 +43,36 @@ def status_html(providers: dict[str, tuple[str, str, str]] | None = None) -> str
     current = dict(OFFLINE_DEFAULTS)
     missing = missing_keys()
     current.update({stage: badge for stage, badge in KEYED_DEFAULTS.items() if stage not in missing})
+    if "speech_to_text" in missing:
+        offline = offline_stt_badge()
+        if offline is not None:
+            current["speech_to_text"] = offline
     current.update(providers or {})
     return '<div class="pc-status">' + "".join(badge(label, *current[key]) for key, label in STAGES) + "</div>"
 
 
+def offline_stt_badge() -> tuple[str, str, str] | None:
+    """The speech-to-text badge of the offline recogniser when its model is usable here."""
+    from assistant.providers import offline_stt_model
+
+    model, label, _missing = offline_stt_model()
+    if model is None:
+        return None
+    return (label, "offline", "embedded recogniser on the VAD's segments (DEEPGRAM_API_KEY enables Deepgram)")
+
+
 def voice_note() -> str:
-    """What the microphone does with the keys this process has."""
-    from assistant.providers import missing_keys
+    """What the microphone does with the keys and models this process has."""
+    from assistant.providers import missing_keys, offline_stt_model
 
     if "speech_to_text" in missing_keys():
-        return ("**Voice input needs `DEEPGRAM_API_KEY`** — type instead. Press Record anyway to try the "
-                "environment presets: the event log shows when the VAD hears speech start and stop.")
+        model, label, missing = offline_stt_model()
+        if model is not None:
+            return (f"Press **Record** and ask for a flight. With no `DEEPGRAM_API_KEY`, the offline recogniser "
+                    f"(`{label}`) transcribes each utterance when you stop speaking; the answer is read aloud.")
+        return ("**Voice input needs `DEEPGRAM_API_KEY` or the offline speech model** "
+                f"({html.escape(missing)}, or set `POLYGLOT_WHISPER_MODEL`) — type instead. Press Record anyway "
+                "to try the environment presets: the event log shows when the VAD hears speech start and stop.")
     return "Press **Record** and ask for a flight. Your words appear as you speak; the answer is read aloud."
 
 
@@ -103,12 +122,21 @@ def route_card(code: str, understood: dict | None = None) -> str:
     return "\n".join([
         f"**{language.native_name}** ({language.name}, `{language.code}`, {language.script} script, locale `{language.locale}`)",
         f"- Speech-to-text: Deepgram `{route['model']}` · language `{route['language']}`",
+        f"- Offline voice input: {offline_voice_line(language.code)}",
         f"- Voice: {voice}",
         f"- Numbers in speech: {numbers}",
         f"- Resolved: {resolution.note}",
         *understood_lines(understood),
         f"> {phrase(language.code, 'greeting')}",
     ])
+
+
+def offline_voice_line(code: str) -> str:
+    """Whether the offline recogniser takes voice input in this language (configs/languages.yaml)."""
+    if offline_stt_language(code):
+        return "yes (faster-whisper, when `DEEPGRAM_API_KEY` is unset)"
+    return ("no: the offline model is not good enough in this language (QA voice round trip) — "
+            "type, or set `DEEPGRAM_API_KEY`")
 
 
 def event_line(event: Event) -> str:

@@ -12,7 +12,7 @@ import logging
 from fastrtc import AdditionalOutputs, AsyncStreamHandler
 
 from assistant import EventType, voice_settings
-from assistant.providers import default_stt
+from assistant.providers import default_offline_stt, default_stt
 from assistant.voice import VoiceChannel
 
 from .sessions import Conversation, conversations
@@ -43,7 +43,8 @@ class ConsoleStreamHandler(AsyncStreamHandler):
         if isinstance(conversation.channel, VoiceChannel):   # one live stream per conversation
             await conversation.channel.close()
         self.conversation = conversation
-        self.voice = VoiceChannel(conversation.session, default_stt(), on_interrupt=self._clear_playback)
+        self.voice = VoiceChannel(conversation.session, default_stt(), offline_stt=default_offline_stt(),
+                                  on_interrupt=self._clear_playback)
         conversation.channel = self.voice
         await self.voice.start()
         self._ready.set()

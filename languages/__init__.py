@@ -9,7 +9,8 @@ from .place_reading import PlaceReading, read_places
 from .places import (CityMention, PlaceMention, city_airports, city_code_for, city_name, find_cities, find_places,
                      place_label)
 from .registry import Language, TtsRoute
-from .routing import Resolution, all_languages, get_language, normalize_code, stt_route, tts_route
+from .routing import (Resolution, all_languages, filler_words, get_language, normalize_code, offline_stt_language,
+                      stt_route, tts_route)
 from .scripts import dominant_script, is_in_script
 from .trip_details import PartOfDay, SortOrder, TripDetails
 from .trip_words import find_trip_details, split_return
@@ -19,7 +20,7 @@ __all__ = [
     "place_label", "CityMention", "PlaceMention", "city_airports", "city_code_for", "city_name", "find_cities",
     "find_places", "fold", "fold_name", "Language", "TtsRoute", "clear_caches", "validate_config", "Resolution",
     "all_languages", "get_language", "normalize_code", "stt_route", "tts_route", "dominant_script", "is_in_script",
-    "PartOfDay", "SortOrder", "TripDetails", "find_trip_details", "split_return",
+    "PartOfDay", "SortOrder", "TripDetails", "find_trip_details", "split_return", "filler_words", "offline_stt_language",
 ]
 
 

@@ -21,6 +21,7 @@ PHRASE_KEYS: dict[str, frozenset[str]] = {
     "interruptions_on": frozenset(),
     "interruptions_off": frozenset(),
     "did_not_understand": frozenset(),
+    "did_not_catch": frozenset(),
     "results_intro": frozenset({"origin", "destination", "date"}),
     "results_intro_airline": frozenset({"airline", "origin", "destination", "date"}),
     "speech_flight": frozenset({"airline", "flight_number", "departure", "arrival", "stops", "price"}),
@@ -220,6 +221,8 @@ class LanguageSpec(Strict):
     stt: SttSpec
     tts: TtsSpec
     num2words: str | None
+    offline_stt: bool   # voice input by the offline recogniser; chosen by the QA voice round trip
+    fillers: list[str] = Field(default_factory=list)   # hesitation words: a transcript of only these is dropped
     matching: MatchingSpec = MatchingSpec()
     markers: Markers
     date_words: DateWords

@@ -161,6 +161,19 @@ def stt_route(code: str) -> dict:
     return route
 
 
+def offline_stt_language(code: str) -> str | None:
+    """The registry code when the offline recogniser takes voice input in this language, else None
+    (configs/languages.yaml `offline_stt`: where the model is not good enough, visitors type)."""
+    language = get_language(code)
+    return language.code if language is not None and language.spec.offline_stt else None
+
+
+def filler_words(code: str) -> list[str]:
+    """The language's hesitation words (a transcript of only these is not answered)."""
+    language = get_language(code)
+    return list(language.spec.fillers) if language is not None else []
+
+
 def tts_route(code: str) -> TtsRoute:
     """The voice for a language code: Cartesia sonic-3 where it speaks it, else offline espeak-ng."""
     language = get_language(code)

@@ -49,7 +49,7 @@ def fresh_livekit_settings():
 PROVIDER_VARIABLES = ("DEEPGRAM_API_KEY", "OPENAI_API_KEY", "CARTESIA_API_KEY", "AMADEUS_CLIENT_ID",
                       "AMADEUS_CLIENT_SECRET", "DUFFEL_ACCESS_TOKEN", "DEEPGRAM_BASE_URL", "OPENAI_BASE_URL",
                       "CARTESIA_BASE_URL", "AMADEUS_BASE_URL", "DUFFEL_BASE_URL", "LIVEKIT_URL",
-                      "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "APP_ENV")
+                      "LIVEKIT_API_KEY", "LIVEKIT_API_SECRET", "APP_ENV", "POLYGLOT_WHISPER_MODEL")
 
 
 @pytest.fixture(autouse=True)
@@ -59,3 +59,24 @@ def hermetic_providers(request, monkeypatch):
         for name in PROVIDER_VARIABLES:
             monkeypatch.delenv(name, raising=False)
     yield
+
+
+@pytest.fixture(scope="session")
+def whisper_model(tmp_path_factory) -> Path:
+    """A directory holding the Whisper base test model (joined from its two packages once per run)."""
+    from tests.whisper_model import MISSING, join_base_model
+
+    model = join_base_model(tmp_path_factory.mktemp("models") / "whisper-base")
+    if model is None:
+        pytest.skip(MISSING)
+    return model
+
+
+@pytest.fixture(scope="session")
+def whisper_stt(whisper_model):
+    """The offline recogniser on the test model, loaded once per run."""
+    from assistant.providers import offline_stt_for
+
+    stt = offline_stt_for(str(whisper_model))
+    yield stt
+    stt.close()

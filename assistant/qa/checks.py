@@ -45,6 +45,7 @@ class QaSettings(BaseModel):
     min_audio_s: float = Field(ge=0)
     first_audio_budget_ms: float = Field(gt=0)
     lint: LintSettings = LintSettings()
+    round_trip_max_cer: float = Field(gt=0, le=1)
 
 
 @lru_cache(maxsize=1)
@@ -216,3 +217,41 @@ def check_language_lint(language: Language, runs: list[UtteranceRun]):
     failing = len({label for label, _ in findings})
     label, issue = findings[0]
     return False, f"{failing} of {total} replies; {label}: {issue}"
+
+
+def _letters(text: str) -> str:
+    """Casefolded letters and digits, single spaces: what the character error rate compares."""
+    import unicodedata
+
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LNM" else " " for ch in unicodedata.normalize("NFC", text.casefold()))
+    return " ".join(kept.split())
+
+
+def character_error_rate(reference: str, heard: str) -> float:
+    """Edits (insertions, deletions, substitutions) from `reference` to `heard` per reference character,
+    punctuation and case ignored; capped at 1."""
+    from rapidfuzz.distance import Levenshtein
+
+    expected, got = _letters(reference), _letters(heard)
+    if not expected:
+        return 0.0 if not got else 1.0
+    return min(1.0, Levenshtein.distance(expected, got) / len(expected))
+
+
+def check_voice_round_trip(language: Language, runs: list[UtteranceRun]):
+    """Each utterance, spoken by the voice and heard by the offline recogniser, is heard with a character
+    error rate under `round_trip_max_cer` and leads to the same search as the typed utterance."""
+    trips = [(run, run.round_trip) for run in runs if run.round_trip is not None]
+    if not trips or any(trip.skipped for _run, trip in trips):
+        reasons = [trip.skipped for _run, trip in trips if trip.skipped]
+        return True, reasons[0] if reasons else "no round trip in this run"
+    limit = qa_settings().round_trip_max_cer
+    for run, trip in trips:
+        if trip.cer is None or trip.cer > limit:
+            heard = f"'{trip.heard}'" if trip.heard else f"nothing ({trip.rejected or 'empty'})"
+            return False, f"heard {heard} for '{run.utterance}' (CER {trip.cer or 1:.2f} > {limit:g})"
+        wanted = {slot: (run.arguments or {}).get(slot) for slot in ("origin", "destination", "date")}
+        found = {slot: (trip.arguments or {}).get(slot) for slot in wanted}
+        if not all(found.values()) or found != wanted:
+            return False, f"heard '{trip.heard}': searched {found}, typed {wanted}"
+    return None

@@ -32,10 +32,10 @@ class CheckStatus(str, Enum):
 
 
 CHECKS = ("route", "greeting_script", "understood", "reply_language", "speech_clean", "language_lint", "tts_audio",
-          "first_audio")
+          "first_audio", "voice_round_trip")
 CHECK_TITLES = {"route": "route valid", "greeting_script": "greeting script", "understood": "utterances understood",
                 "reply_language": "reply language", "speech_clean": "speech text clean", "language_lint": "language lint",
-                "tts_audio": "TTS audio", "first_audio": "time to first audio"}
+                "tts_audio": "TTS audio", "first_audio": "time to first audio", "voice_round_trip": "voice round trip"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,18 @@ class CheckResult:
     check: str
     status: CheckStatus
     reason: str = ""
+
+
+@dataclass
+class RoundTrip:
+    """The utterance spoken by the voice, heard by the offline recogniser, and run as a turn again."""
+
+    heard: str = ""
+    cer: float | None = None               # character error rate of what was heard
+    arguments: dict | None = None          # the search the heard words led to
+    skipped: str = ""                      # why there was no round trip ('' when there was)
+    rejected: str = ""                     # the recogniser's guard that dropped the words
+    rtf: float | None = None               # seconds of recognition per second of speech
 
 
 @dataclass
@@ -58,6 +70,7 @@ class UtteranceRun:
     first_audio_ms: float | None = None
     providers: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    round_trip: RoundTrip | None = None
 
     @property
     def audio_s(self) -> float:
@@ -90,7 +103,14 @@ class LanguageResult:
             row[name] = self.checks[name].status.value
             row[f"{name}_reason"] = self.checks[name].reason
         row["first_audio_ms"] = "" if self.first_audio_ms is None else f"{self.first_audio_ms:.0f}"
+        row["round_trip_cer"] = "" if self.round_trip_cer is None else f"{self.round_trip_cer:.2f}"
         return row
+
+    @property
+    def round_trip_cer(self) -> float | None:
+        """The worst character error rate of the voice round trip (None without one)."""
+        rates = [r.round_trip.cer for r in self.runs if r.round_trip is not None and r.round_trip.cer is not None]
+        return max(rates) if rates else None
 
 
 def resolve_languages(selection: str | Iterable[str]) -> list[str]:
@@ -139,16 +159,52 @@ async def run_utterance(language: str, utterance: str, *, today: dt.date | None 
     return run
 
 
+async def round_trip(language: str, utterance: str, recogniser, *, today: dt.date | None = None,
+                     llm=_DEFAULT, voices=_DEFAULT) -> RoundTrip:
+    """Speak `utterance` with the session's voice (espeak-ng offline, Cartesia with a key), transcribe it
+    with the offline recogniser in `language`, and run what was heard as a typed turn (no voice)."""
+    from ..voice.voices import default_voices
+    from ..providers.base import AudioChunk, ProviderError
+
+    if recogniser is None:
+        return RoundTrip(skipped="no offline speech model here (python -m demo.models fetch, or POLYGLOT_WHISPER_MODEL)")
+    if not recogniser.supports(language):
+        return RoundTrip(skipped=f"{recogniser.name} does not know this language")
+    chosen = default_voices() if voices is _DEFAULT else voices
+    voice = chosen.for_reply(language) if chosen is not None else None
+    chunks = [chunk async for chunk in voice.speak(utterance)] if voice is not None else []
+    if not chunks:
+        return RoundTrip(skipped="no voice speaks this language here")
+    rate = chunks[0].sample_rate
+    pad = np.zeros(int(rate * 0.2), np.int16)
+    audio = AudioChunk(rate, np.concatenate([pad, *(c.samples for c in chunks), pad]).astype(np.int16))
+    try:
+        heard = await recogniser.transcribe(audio, language)
+    except ProviderError as exc:
+        return RoundTrip(skipped=f"the recogniser failed: {exc}")
+    trip = RoundTrip(heard=heard.text, cer=checks.character_error_rate(utterance, heard.text),
+                     rejected=heard.rejected, rtf=round(heard.elapsed_s / max(heard.audio_s, 1e-6), 3))
+    if heard.text:
+        trip.arguments = (await run_utterance(language, heard.text, today=today, llm=llm, voices=None)).arguments
+    return trip
+
+
 async def check_language(code: str, *, today: dt.date | None = None, llm=_DEFAULT, voices=_DEFAULT,
-                         keep_audio: bool = True) -> LanguageResult:
-    """Run every QA utterance of one language and every check on the results."""
+                         keep_audio: bool = True, recogniser=_DEFAULT) -> LanguageResult:
+    """Run every QA utterance of one language and every check on the results. `recogniser` is the offline
+    speech recogniser of the voice round trip (default: the one this machine has; None skips it)."""
+    from ..providers import default_offline_stt
+
     language = get_language(code)
     if language is None:
         raise ValueError(f"unknown language code: {code}")
     await asyncio.to_thread(prepare_reading, language.code)  # the gazetteer's load is not the turn's time
     started = time.perf_counter()
+    stt = default_offline_stt() if recogniser is _DEFAULT else recogniser
     runs = [await run_utterance(language.code, text, today=today, llm=llm, voices=voices)
             for text in language.qa_utterances]
+    for run in runs:
+        run.round_trip = await round_trip(language.code, run.utterance, stt, today=today, llm=llm, voices=voices)
     checks = {name: CheckResult(name, *_check(name, language, runs)) for name in CHECKS}
     if not keep_audio:
         for run in runs:
@@ -179,7 +235,8 @@ def csv_text(results: Iterable[LanguageResult]) -> str:
     """The matrix as CSV, one row per language (see `LanguageResult.row`)."""
     rows = [result.row() for result in results]
     buffer = io.StringIO()
-    columns = ["code", "language", "passed", "providers"] + [c for n in CHECKS for c in (n, f"{n}_reason")] + ["first_audio_ms"]
+    columns = (["code", "language", "passed", "providers"] + [c for n in CHECKS for c in (n, f"{n}_reason")]
+               + ["first_audio_ms", "round_trip_cer"])
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)

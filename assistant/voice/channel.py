@@ -14,13 +14,16 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
-from languages import phrase, stt_route
+from languages import get_language, offline_stt_language, phrase, stt_route
 
 from .audio import AudioInputError, FrameCutter, LevelMeter, StreamingResampler, normalize_frame, pcm16_bytes
-from ..events import Audio, ErrorEvent, Event, EventType, Notice, StateChange, TurnMetrics, UserTranscript, VadActivity
+from ..events import (Audio, ErrorEvent, Event, EventType, Notice, ProviderFallback, StateChange, TurnMetrics,
+                      UserTranscript, VadActivity)
 from ..memory import release_free_memory
 from ..providers.base import SpeechToText
+from ..providers.whisper_stt import WhisperSTT
 from ..settings import environment_presets, voice_settings
+from .segment_transcriber import SegmentTranscriber
 from .transcriber import LiveTranscriber
 from .vad import SpeechSegmenter, VadEventKind
 
@@ -28,7 +31,10 @@ if TYPE_CHECKING:
     from ..session import Session
 
 log = logging.getLogger(__name__)
-NO_STT_MESSAGE = "Voice input needs DEEPGRAM_API_KEY — type instead. The VAD still shows when you speak."
+NO_STT_MESSAGE = ("Voice input needs DEEPGRAM_API_KEY or the offline speech model (`python -m demo.models fetch`, "
+                  "or POLYGLOT_WHISPER_MODEL) — type instead. The VAD still shows when you speak.")
+NO_OFFLINE_LANGUAGE = ("Offline voice input is not good enough in {language} yet: type instead "
+                       "(or set DEEPGRAM_API_KEY). The VAD still shows when you speak.")
 LATE_FINAL_S = 10.0  # a final this late after its interim words were answered is not answered again
 MAX_CHUNK_S = 2.0   # a microphone sends 10-100 ms frames; a longer chunk is a broken or hostile client
 
@@ -44,10 +50,10 @@ class OutFrame:
 class VoiceChannel:
     """One WebRTC stream. `receive` takes microphone frames; `next_output` hands out what to show or play."""
 
-    def __init__(self, session: Session, stt: SpeechToText | None, *,
+    def __init__(self, session: Session, stt: SpeechToText | None, *, offline_stt: WhisperSTT | None = None,
                  on_interrupt: Callable[[], None] | None = None, clock: Callable[[], float] = time.perf_counter) -> None:
         settings = voice_settings()
-        self.session, self.stt = session, stt
+        self.session, self.stt, self.offline_stt = session, stt, offline_stt
         self.on_interrupt = on_interrupt or (lambda: None)
         self.clock = clock
         self.out_rate = settings.webrtc_sample_rate
@@ -58,6 +64,8 @@ class VoiceChannel:
         self.discarded_s = 0.0
         self.segmenter = SpeechSegmenter(self._preset)
         self.transcriber: LiveTranscriber | None = None
+        self.segments: SegmentTranscriber | None = None   # the offline recogniser, when it hears this stream
+        self._switching: asyncio.Task | None = None        # Deepgram failed for good: the switch to it
         self._to_stt: StreamingResampler | None = None
         self._turn_task: asyncio.Task | None = None
         self._playing_until = 0.0
@@ -77,23 +85,73 @@ class VoiceChannel:
     # -- lifecycle ---------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Open the persistent STT connection (or say why voice input is off)."""
+        """Open the persistent STT connection, or start the offline recogniser (or say why voice input is off)."""
         self._note(StateChange, state="stream_open", detail=f"environment {self.session.environment}")
         if self.stt is None:
-            self._note(Notice, kind="voice_needs_key", text=NO_STT_MESSAGE)
+            await self._start_offline()
             return
         settings = voice_settings()
         self.transcriber = LiveTranscriber(
             self.stt, stt_route(self.session.language), settings.stt_sample_rate,
             on_interim=self._on_interim, on_utterance=self._on_utterance,
             on_state=lambda state, detail: self._note(StateChange, state=state, detail=detail),
-            backoff_s=settings.stt_reconnect_backoff_s, keepalive_s=settings.stt_keepalive_s)
+            backoff_s=settings.stt_reconnect_backoff_s, keepalive_s=settings.stt_keepalive_s,
+            on_failed=self._on_stt_failed if self.offline_stt is not None else None,
+            max_failures=settings.offline_stt.reconnect_failures if self.offline_stt is not None else 0)
         await self.transcriber.start()
+
+    async def _start_offline(self) -> bool:
+        """Voice input by the offline recogniser, if there is one and it is good enough in this language."""
+        if self.offline_stt is None:
+            self._note(Notice, kind="voice_needs_key", text=NO_STT_MESSAGE)
+            return False
+        language = offline_stt_language(self.session.language)
+        if language is None or not self.offline_stt.supports(language):
+            name = get_language(self.session.language)
+            self._note(Notice, kind="voice_offline_unsupported",
+                       text=NO_OFFLINE_LANGUAGE.format(language=name.name if name else self.session.language))
+            return False
+        self.segments = SegmentTranscriber(
+            self.offline_stt, language, on_utterance=self._on_offline_utterance,
+            on_state=lambda state, detail: self._note(StateChange, state=state, detail=detail),
+            on_not_caught=self._not_caught, on_failed=self._offline_failed)
+        return await self.segments.start()
+
+    def _offline_failed(self, reason: str) -> None:
+        """The offline model could not be loaded: voice input is off for this stream, and the panel says why."""
+        self.segments = None
+        self._note(Notice, kind="voice_needs_key", text=f"{NO_STT_MESSAGE} ({reason})")
+
+    async def _on_stt_failed(self, reason: str) -> None:
+        """Deepgram failed for good (auth error, repeated reconnect failure): the offline recogniser takes over."""
+        self._switching = asyncio.get_running_loop().create_task(self._switch_to_offline(reason))
+
+    async def _switch_to_offline(self, reason: str) -> None:
+        transcriber, self.transcriber = self.transcriber, None
+        if transcriber is not None:
+            await transcriber.close()
+        if await self._start_offline():
+            self._note(ProviderFallback, stage="speech_to_text", failed=self.stt.name if self.stt else "deepgram",
+                       used=self.offline_stt.name, reason=reason[:160])
+
+    async def _on_offline_utterance(self, text: str, ended_at: float) -> None:
+        self._speech_ended_at = ended_at
+        await self._on_utterance(text)
+
+    async def _not_caught(self, _reason: str) -> None:
+        """Say "I didn't catch that" in the session's language instead of answering noise."""
+        previous = self._turn_task
+        self._turn_task = asyncio.create_task(self._after(previous, self.session.speak("did_not_catch")))
 
     async def close(self) -> None:
         if self._final_watch is not None:
             self._final_watch.cancel()
         await self._cancel_turn()
+        if self._switching is not None and not self._switching.done():
+            self._switching.cancel()
+            await asyncio.gather(self._switching, return_exceptions=True)
+        if self.segments is not None:
+            await self.segments.close()
         if self.transcriber is not None:
             await self.transcriber.close()
         self._note(StateChange, state="stream_closed")
@@ -152,6 +210,8 @@ class VoiceChannel:
             if self.transcriber is not None:
                 await self.transcriber.finalize()
                 self._watch_for_final()
+            elif self.segments is not None:
+                self.segments.submit(self.segmenter.utterance_audio(), event.duration_s, self._speech_ended_at)
 
     def _watch_for_final(self) -> None:
         if self._final_watch is not None:
@@ -190,7 +250,9 @@ class VoiceChannel:
         origin = self._speech_ended_at if self._speech_ended_at is not None and self._speech_ended_at <= now else now
         self._speech_ended_at = None
         stages = {"stt_final": round((now - origin) * 1000, 1)}
-        events = self.session.handle_voice(text, origin=origin, stages_ms=stages)
+        stt = self.offline_stt.name if self.segments is not None and self.offline_stt is not None else (
+            self.stt.name if self.stt is not None else "deepgram")
+        events = self.session.handle_voice(text, origin=origin, stages_ms=stages, stt=stt)
         self._turn_task = asyncio.create_task(self._after(self._turn_task, events, origin))
 
     # -- turns and output --------------------------------------------------------------------------

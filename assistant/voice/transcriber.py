@@ -23,8 +23,10 @@ class LiveTranscriber:
 
     def __init__(self, stt: SpeechToText, route: dict, sample_rate: int, *,
                  on_interim: Callable[[str], None], on_utterance: Callable[[str], Awaitable[None]],
-                 on_state: Callable[[str, str], None], backoff_s: list[float], keepalive_s: float) -> None:
+                 on_state: Callable[[str, str], None], backoff_s: list[float], keepalive_s: float,
+                 on_failed: Callable[[str], Awaitable[None]] | None = None, max_failures: int = 0) -> None:
         self.stt, self.route, self.sample_rate = stt, route, sample_rate
+        self.on_failed, self.max_failures = on_failed, max_failures   # 0: retry for ever
         self.on_interim, self.on_utterance, self.on_state = on_interim, on_utterance, on_state
         self.backoff_s, self.keepalive_s = backoff_s, keepalive_s
         self.connections = 0
@@ -53,11 +55,14 @@ class LiveTranscriber:
             try:
                 self._stream = await self.stt.connect(self.route, self.sample_rate)
             except ProviderError as exc:
-                if not exc.retryable:
-                    self.on_state("stt_failed", f"{exc.kind.value}: {exc}")
-                    return
-                delay = self.backoff_s[min(failures, len(self.backoff_s) - 1)]
                 failures += 1
+                if not exc.retryable or failures == self.max_failures:   # failed for good
+                    reason = f"{exc.kind.value}: {exc}" + ("" if not exc.retryable else f" ({failures} attempts)")
+                    self.on_state("stt_failed", reason)
+                    if self.on_failed is not None:
+                        await self.on_failed(reason)
+                    return
+                delay = self.backoff_s[min(failures - 1, len(self.backoff_s) - 1)]
                 self.on_state("stt_reconnecting", f"{exc.kind.value}: {exc}; retry in {delay:g} s")
                 await asyncio.sleep(delay)
                 continue

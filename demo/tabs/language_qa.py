@@ -129,6 +129,10 @@ def detail_markdown(result: LanguageResult) -> str:
         understood = utterance.arguments or {}
         slots = ", ".join(f"{k}={v}" for k, v in understood.items() if v) or "nothing"
         lines.append(f"{index}. “{utterance.utterance}” → {slots}")
+        trip = utterance.round_trip
+        if trip is not None and not trip.skipped:
+            heard = f"“{trip.heard}”" if trip.heard else f"nothing ({trip.rejected or 'empty'})"
+            lines.append(f"   - heard by the offline recogniser: {heard}, CER {trip.cer:.2f}")
     return "\n".join(lines)
 
 

@@ -411,3 +411,37 @@ def test_no_message_content_holds_raw_html_from_events(make):
     view.apply(make(ErrorEvent, 1, message="<img src=x>", stage="input"))
     for content in contents(view):
         assert not re.search(r"<[a-z/]", content), content
+
+
+def test_the_offline_recogniser_shows_a_listening_bubble_that_its_words_replace(make):
+    view = ChatView()
+    view.apply(make(StateChange, 0, state="transcribing", detail="2.1 s of audio to whisper-base"))
+    assert view.messages[-1]["role"] == "user" and "…" in view.messages[-1]["content"]
+    view.apply(make(UserTranscript, 1, text="from Madrid to London", final=True, source="voice"))
+    assert [m["content"] for m in view.messages] == [escape_user_text("from Madrid to London")]
+    view.apply(metrics(make, 1, speech_to_text="whisper-base"))
+    assert view.badges["speech_to_text"][:2] == ("whisper-base", "offline")
+
+
+def test_a_segment_heard_as_nothing_leaves_no_bubble(make):
+    view = ChatView()
+    view.greet("en")
+    view.apply(make(StateChange, 0, state="transcribing", detail=""))
+    view.apply(make(StateChange, 0, state="stt_rejected", detail="filler"))
+    assert len(view.messages) == 1 and view.messages[0]["role"] == "assistant"
+
+
+def test_loading_the_offline_model_is_shown_then_its_time(make):
+    view = ChatView()
+    view.apply(make(StateChange, 0, state="stt_loading", detail="loading the offline speech model whisper-base"))
+    assert "loading the offline speech model" in view.messages[-1]["content"]
+    view.apply(make(StateChange, 0, state="stt_ready", detail="offline speech model whisper-base loaded in 0.6 s"))
+    assert len(view.messages) == 1 and "loaded in 0.6 s" in view.messages[0]["content"]
+
+
+def test_deepgram_failing_marks_the_offline_recogniser_as_a_fallback(make):
+    view = ChatView()
+    view.apply(make(ProviderFallback, 0, stage="speech_to_text", failed="deepgram", used="whisper-base",
+                    reason="auth: HTTP 401"))
+    view.apply(metrics(make, 1, speech_to_text="whisper-base"))
+    assert view.badges["speech_to_text"] == ("whisper-base", "fallback", "deepgram failed: auth: HTTP 401")
