@@ -31,7 +31,7 @@ from assistant.providers.base import AudioChunk
 from assistant.providers.espeak_tts import EspeakTTS
 from assistant.providers.whisper_stt import WhisperSTT
 from assistant.voice import VoiceChannel
-from assistant.voices import Voices
+from assistant.voice.voices import Voices
 from languages import get_language, tts_route
 from tests.speech_audio import speech
 from tests.whisper_model import MISSING, join_base_model

@@ -26,18 +26,9 @@ sys.path.insert(0, str(ROOT))
 
 from assistant import Session, understand  # noqa: E402
 from assistant.events import ToolCall  # noqa: E402
-from languages import city_airports, city_code_for  # noqa: E402
+from languages import same_place  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "understanding"
-
-
-def same_place(found: str | None, expected: str | None) -> bool:
-    """Whether a found code names the expected place (a metro code and its airports are one place)."""
-    if found is None or expected is None:
-        return found == expected
-    if found == expected or city_code_for(found) == city_code_for(expected) != None:  # noqa: E711
-        return True
-    return bool(set(city_airports(found)) & set(city_airports(expected)))
 
 
 async def searched(entry: dict, today: dt.date) -> tuple[str | None, str | None, dt.date | None]:

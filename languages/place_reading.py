@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .common_words import EXCESS_COMMON, EXCESS_VERY_COMMON, commonness, is_frequent_word
+from .common_words import EXCESS_COMMON, EXCESS_VERY_COMMON, commonness, expected_zipf, is_frequent_word, word_zipf
 from .folding import fold_name, is_cased, is_unspaced
 from .gazetteer import Place
 from .gazetteer import gazetteer
-from .place_matching import fuzzy_place, qualifier_matches, transliterated_place
+from .place_matching import (SKELETON_MIN_LIKENESS, SKELETON_WORD_LIKENESS, fuzzy_place, qualifier_matches,
+                             transliterated_place)
 from .places import PlaceMention, Word, find_places, words
 from .registry import LanguageSpec
 from .routing import get_language
@@ -64,6 +65,11 @@ def _marked_by_words(mention: PlaceMention, found: list[Word], code: str) -> str
                 return role
     if mention.suffix and mention.suffix.lstrip("'") in set().union(*endings.values()):
         return "from" if mention.suffix.lstrip("'") in endings["from"] else "to"
+    if not mention.suffix and (endings["from"] or endings["to"]):   # a curated case form: "Helsingistä"
+        surface = fold_name(mention.surface)
+        for ending, role in sorted(((e, r) for r in ("from", "to") for e in endings[r] if e), key=lambda x: -len(x[0])):
+            if surface.endswith(ending) and len(surface) > len(ending) + 2:
+                return role
     if mention.before or mention.after:  # inside a run of Han, kana or Thai
         for role in ("from", "to"):
             for marker in phrases[role]:
@@ -175,21 +181,32 @@ def _unknown_candidates(found: list[Word], taken: set[int], code: str) -> list[t
                 else:
                     spots = [(role, i - 1)] + ([("to", i + n)] if role == "from" else [])
                 for spot_role, j in spots:
-                    if 0 <= j < len(found) and j not in taken and not is_unspaced(found[j].text) \
-                            and not is_frequent_word(found[j].folded, code):
+                    if 0 <= j < len(found) and j not in taken and not is_unspaced(found[j].text):
                         out.append((spot_role, j))
     return out
 
 
-def _guess(word: Word) -> Place | None:
-    """A word beside a from/to word read as a lower-case code, a typo, or a name in another script."""
+def _guess(found: list[Word], j: int, code: str) -> tuple[Place | None, int]:
+    """A word beside a from/to word read as a lower-case code, a typo, or a name in another script
+    (one or two words: "सैन फ्रांसिस्को"); returns the place and the last word it took."""
+    word = found[j]
     if len(word.text) == 3 and word.text.isascii() and word.text.isalpha():
         place = gazetteer().place(word.text)
         if place:
-            return place
+            return place, j
     if word.folded.isascii():
-        return fuzzy_place(word.folded)
-    return transliterated_place(word.text)
+        return fuzzy_place(word.folded), j
+    for last in (j + 1, j):
+        if last >= len(found) or found[last].folded.isascii():
+            continue
+        # an everyday word that sounds like a place ("भुगतान", payment) is the word, unless it sounds very
+        # close and the place is as talked about as the word is ("बेंगलुरु")
+        zipf = max(word_zipf(w.folded, code) for w in found[j:last + 1])
+        place = transliterated_place(" ".join(w.text for w in found[j:last + 1]),
+                                     SKELETON_WORD_LIKENESS if zipf else SKELETON_MIN_LIKENESS)
+        if place and (not zipf or zipf - expected_zipf(place.population, len(place.names)) < EXCESS_COMMON):
+            return place, last
+    return None, j
 
 
 def read_places(text: str, code: str, *, expecting: str | None = None) -> PlaceReading:
@@ -202,11 +219,16 @@ def read_places(text: str, code: str, *, expecting: str | None = None) -> PlaceR
         if j in taken:
             continue
         word = found[j]
-        place = _guess(word)
+        frequent = is_frequent_word(word.folded, code)
+        if frequent and word.folded.isascii():
+            continue  # "to book", "from home": words, not typos of a place
+        place, last = _guess(found, j, code)
         if place is not None:
-            candidates.append((PlaceMention((place,), word.start, word.end, j, j, word.text, is_code=True), role))
-            taken.add(j)
-        elif unknown is None and word.text[:1].isalpha() and (word.text[:1].isupper() or len(word.folded) >= 4):
+            end = found[last].end
+            candidates.append((PlaceMention((place,), word.start, end, j, last, text[word.start:end], is_code=True), role))
+            taken |= set(range(j, last + 1))
+        elif unknown is None and not frequent and word.text[:1].isalpha() and \
+                (word.text[:1].isupper() or len(word.folded) >= 4):
             unknown, unknown_role = word.text, role
     candidates.sort(key=lambda item: item[0].start)
     roles = [(m, r) for m, r in candidates if _accepted(m, r, found, text, code, candidates)]

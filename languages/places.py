@@ -89,7 +89,7 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
         parts = [w.folded for w in found[i:i + n]]
         if not all(parts):
             continue
-        name = " ".join(parts)
+        name = fold_name(" ".join(parts)) if n > 1 else parts[0]   # "st louis" -> "saint louis"
         hits = index.lookup(name)
         if hits:
             return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1)
@@ -211,6 +211,18 @@ def _hosts() -> dict[str, Place]:
 
 def _host_city(airport: str) -> Place | None:
     return _hosts().get(airport.upper())
+
+
+def same_place(found: str | None, expected: str | None) -> bool:
+    """Whether two codes name the same place: equal, or a city code and one of its airports (NYC, JFK)."""
+    if found is None or expected is None:
+        return found == expected
+    if found.upper() == expected.upper():
+        return True
+    city = city_code_for(found)
+    if city is not None and city == city_code_for(expected):
+        return True
+    return bool(set(city_airports(found)) & set(city_airports(expected)))
 
 
 def city_airports(code: str) -> list[str]:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from flight_search.airlines import airlines_file
 from flight_search.formatting import SPEECH_FORBIDDEN
-from languages import Language, load_config, phrase
+from languages import Language, load_config, phrase, same_place
 from languages.registry import cities_file
 from languages.scripts import dominant_script, is_in_script, script_counts
 from languages.spoken import spoken_numbers_supported
@@ -44,6 +44,7 @@ class QaSettings(BaseModel):
     logographic_scripts: list[str]
     min_audio_s: float = Field(ge=0)
     first_audio_budget_ms: float = Field(gt=0)
+    understanding_sample: int = Field(default=6, ge=0, le=50)   # evaluation-set requests per language
     lint: LintSettings = LintSettings()
     round_trip_max_cer: float = Field(gt=0, le=1)
 
@@ -111,8 +112,11 @@ def check_greeting_script(language: Language, runs: list[UtteranceRun]):
 
 
 def check_understood(language: Language, runs: list[UtteranceRun]):
-    """Every utterance led to a search with an origin, a different destination and a date."""
+    """Every QA utterance led to a search with an origin, a different destination and a date; and every
+    request of the evaluation-set sample (runs with `expected`) was read as its expected codes and date."""
     for run in runs:
+        if run.expected is not None:
+            continue
         args = run.arguments
         if not args:
             return False, f"no search for '{run.utterance}'"
@@ -121,7 +125,21 @@ def check_understood(language: Language, runs: list[UtteranceRun]):
             return False, f"'{run.utterance}': no {', '.join(missing)}"
         if args["origin"] == args["destination"]:
             return False, f"'{run.utterance}': origin and destination are both {args['origin']}"
+    sample = [run for run in runs if run.expected is not None]
+    misread = [run for run in sample if not _read_as_expected(run)]
+    if misread:
+        run = misread[0]
+        got = {slot: (run.arguments or run.understood or {}).get(slot) for slot in ("origin", "destination", "date")}
+        return False, (f"{len(misread)} of {len(sample)} sample requests misread; '{run.utterance}': "
+                       f"got {got}, want {run.expected}")
     return None
+
+
+def _read_as_expected(run: UtteranceRun) -> bool:
+    args, want = run.arguments or run.understood or {}, run.expected or {}
+    return (same_place(args.get("origin"), want.get("origin"))
+            and same_place(args.get("destination"), want.get("destination"))
+            and args.get("date") == want.get("date"))
 
 
 def check_reply_language(language: Language, runs: list[UtteranceRun]):

@@ -13,15 +13,17 @@ import io
 import time
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import AsyncIterator, Iterable
 
 import numpy as np
+import yaml
 
 from languages import Language, all_languages, get_language, prepare_reading
 
 from . import checks
-from ..events import Audio, EventType, PreSpeechText, ToolCall, TurnMetrics
+from ..events import Audio, EventType, PreSpeechText, ToolCall, TurnMetrics, Understood
 from ..session import _DEFAULT, Session
 
 
@@ -71,6 +73,8 @@ class UtteranceRun:
     providers: dict[str, str] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     round_trip: RoundTrip | None = None
+    expected: dict | None = None           # an evaluation-set request: the origin, destination, date it names
+    understood: dict | None = None         # what the offline agent read (also when it asked instead of searching)
 
     @property
     def audio_s(self) -> float:
@@ -143,6 +147,8 @@ async def run_utterance(language: str, utterance: str, *, today: dt.date | None 
     async for event in session.handle_text(utterance):
         if isinstance(event, ToolCall) and run.arguments is None:
             run.arguments = dict(event.arguments)
+        elif isinstance(event, Understood):
+            run.understood = {"origin": event.origin, "destination": event.destination, "date": event.date}
         elif isinstance(event, PreSpeechText) and event.final:
             run.chat_markdown, run.speech_text = event.chat_markdown, event.speech_text
         elif isinstance(event, Audio):
@@ -205,14 +211,44 @@ async def check_language(code: str, *, today: dt.date | None = None, llm=_DEFAUL
             for text in language.qa_utterances]
     for run in runs:
         run.round_trip = await round_trip(language.code, run.utterance, stt, today=today, llm=llm, voices=voices)
-    checks = {name: CheckResult(name, *_check(name, language, runs)) for name in CHECKS}
+    sample = await understanding_sample(language.code, llm=llm)
+    verdicts = {name: CheckResult(name, *_check(name, language, runs + sample if name == "understood" else runs))
+                for name in CHECKS}
     if not keep_audio:
         for run in runs:
             run.samples = None if run.samples is None else run.samples[:0]
     providers = sorted({f"{stage}={name}" for run in runs for stage, name in run.providers.items()
                         if stage in ("assistant", "voice", "flight_data")})
-    return LanguageResult(language.code, language.name, checks, runs, "; ".join(providers),
+    return LanguageResult(language.code, language.name, verdicts, runs, "; ".join(providers),
                           round(time.perf_counter() - started, 2))
+
+
+EVALUATION_SET = Path(__file__).resolve().parents[2] / "tests" / "data" / "understanding" / "requests.yaml"
+
+
+@lru_cache(maxsize=1)
+def _evaluation_set() -> tuple[dt.date | None, tuple[dict, ...]]:
+    """The understanding evaluation set (tests/data/understanding), or nothing where it is not shipped."""
+    try:
+        data = yaml.safe_load(EVALUATION_SET.read_text(encoding="utf-8"))
+    except OSError:
+        return None, ()
+    return data["today"], tuple(data["requests"])
+
+
+async def understanding_sample(code: str, *, llm=_DEFAULT) -> list[UtteranceRun]:
+    """The first `understanding_sample` evaluation-set requests of a language, each in a fresh silent
+    session on the set's own `today`, with what each should be read as."""
+    today, requests = _evaluation_set()
+    chosen = [r for r in requests if r["lang"] == code][:checks.qa_settings().understanding_sample]
+    runs = []
+    for request in chosen:
+        run = await run_utterance(code, request["text"], today=today, llm=llm, voices=None)
+        date = request.get("date")
+        run.expected = {"origin": request["origin"], "destination": request["destination"],
+                        "date": date.isoformat() if date else None}
+        runs.append(run)
+    return runs
 
 
 def _check(name: str, language: Language, runs: list[UtteranceRun]) -> tuple[CheckStatus, str]:

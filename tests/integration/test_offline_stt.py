@@ -11,7 +11,7 @@ from assistant import EventType, Session
 from assistant.providers.base import AudioChunk, ErrorKind, ProviderError
 from assistant.providers.espeak_tts import EspeakTTS
 from assistant.voice import VoiceChannel
-from assistant.voices import Voices
+from assistant.voice.voices import Voices
 from languages import phrase
 from tests.conftest import TODAY
 from tests.speech_audio import speech
