@@ -73,7 +73,7 @@ def word_excess(code: str) -> dict[str, float]:
 
 @lru_cache(maxsize=64)
 def _frequent_set(code: str) -> dict[str, float]:
-    """Folded everyday words of a language -> their Zipf frequency."""
+    """Folded words of a language's most frequent 50,000 -> their Zipf frequency."""
     try:
         import wordfreq
 
@@ -82,8 +82,7 @@ def _frequent_set(code: str) -> dict[str, float]:
             return {}
         found: dict[str, float] = {}
         for word, zipf in _frequent_words(lang):
-            if zipf >= FREQUENT_ZIPF:
-                found.setdefault(fold_name(word), zipf)
+            found.setdefault(fold_name(word), zipf)
         return found
     except Exception as exc:  # as above
         log.warning("no word frequencies for %s: %s", code, exc)
@@ -98,11 +97,12 @@ def commonness(folded: str, code: str) -> float:
 def is_frequent_word(folded: str, code: str) -> bool:
     """True when `folded` is an everyday word of language `code` or English (Zipf >= 3.5): not a
     name to guess at when it follows a from/to word."""
-    return folded in _frequent_set(code) or folded in _frequent_set("en")
+    return (_frequent_set(code).get(folded, 0.0) >= FREQUENT_ZIPF
+            or _frequent_set("en").get(folded, 0.0) >= FREQUENT_ZIPF)
 
 
 def word_zipf(folded: str, code: str) -> float:
-    """The Zipf frequency of an everyday word in language `code` (0 when it is not among them)."""
+    """The Zipf frequency of a word in language `code` (0 when it is not among its 50,000 most frequent)."""
     return _frequent_set(code).get(folded, 0.0)
 
 

@@ -31,7 +31,7 @@ SERVED_CITY_REACH_KM = 50.0
 # Words that make an airport's name an airport's rather than a place's ("Heathrow", not "Heathrow Airport").
 _AIRPORT_WORDS = {"airport", "international", "intl", "regional", "municipal", "airfield", "air", "field",
                   "terminal", "national", "jetport", "aerodrome", "airpark", "domestic", "trml",
-                  "intcntl", "de", "of", "the", "and"}
+                  "intcntl", "of", "the", "and"}
 # Name tiers: a lookup keeps only the best tier it finds (a city's own name beats another's old name).
 CURATED, PRIMARY, ALTERNATE = 0, 1, 2
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .common_words import EXCESS_COMMON, EXCESS_VERY_COMMON, commonness, expected_zipf, is_frequent_word, word_zipf
+from .common_words import (EXCESS_COMMON, EXCESS_VERY_COMMON, FREQUENT_ZIPF, commonness, expected_zipf,
+                           is_frequent_word, word_zipf)
 from .folding import fold_name, is_cased, is_unspaced
 from .gazetteer import Place
 from .gazetteer import gazetteer
@@ -119,7 +120,8 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
     if role:  # "to Nice" is a place; "to reading" in lower case is a word
         return word_likeness < (EXCESS_MARKED_LOWERCASE if lowercase else EXCESS_VERY_COMMON)
     marked = [m for m, r in others if r and m is not mention]
-    beside_marked = any(0 < m.first_word - mention.last_word <= 3 or 0 < mention.first_word - m.last_word <= 2
+    reach = 3 if lowercase else 5   # a capitalised name may carry a qualifier first: "San José, Costa Rica to"
+    beside_marked = any(0 < m.first_word - mention.last_word <= reach or 0 < mention.first_word - m.last_word <= 2
                         for m in marked)
     if beside_marked and not lowercase and word_likeness < EXCESS_VERY_COMMON:
         return True  # "Nice to Split"
@@ -203,8 +205,8 @@ def _guess(found: list[Word], j: int, code: str) -> tuple[Place | None, int]:
         # close and the place is as talked about as the word is ("बेंगलुरु")
         zipf = max(word_zipf(w.folded, code) for w in found[j:last + 1])
         place = transliterated_place(" ".join(w.text for w in found[j:last + 1]),
-                                     SKELETON_WORD_LIKENESS if zipf else SKELETON_MIN_LIKENESS)
-        if place and (not zipf or zipf - expected_zipf(place.population, len(place.names)) < EXCESS_COMMON):
+                                     SKELETON_WORD_LIKENESS if zipf >= FREQUENT_ZIPF else SKELETON_MIN_LIKENESS)
+        if place and (zipf < FREQUENT_ZIPF or zipf - expected_zipf(place.population, len(place.names)) < EXCESS_COMMON):
             return place, last
     return None, j
 

@@ -107,7 +107,7 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
         if inflected:
             shortest = 2 if char_script(last[0]) == "Hangul" else 4
             for cut in range(1, min(MAX_SUFFIX, len(last) - shortest) + 1):
-                hits = index.lookup(" ".join([*parts[:-1], last[:-cut]]), own_names_only=True)
+                hits = index.lookup(" ".join([*parts[:-1], last[:-cut]]))
                 if hits:
                     return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=last[-cut:])
     return None
@@ -233,17 +233,26 @@ def city_airports(code: str) -> list[str]:
     return list(place.airports)
 
 
-def _name_in_script(place: Place, script: str) -> str | None:
-    """The place's shortest-listed name written wholly in `script` (Japanese: kana first, then kanji)."""
+def _name_in_script(place: Place, script: str, language_code: str) -> str | None:
+    """The place's name in `script` that the language uses most (wordfreq), then the one that sounds
+    most like its own name: GeoNames lists Belarusian "Бостан" beside Russian "Бостон" untagged."""
+    from anyascii import anyascii
+    from rapidfuzz import fuzz
+
+    from .common_words import word_zipf
+
     allowed = {"Japanese", "Han"} if script == "Japanese" else {script}
+    own = fold_name(place.name)
     best = None
     for rank, name in enumerate(place.names):
         scripts = {char_script(ch) for ch in name if ch.isalpha()}
         if not scripts or not scripts <= allowed or "," in name or len(name) > 30:
             continue
-        order = (0 if "Japanese" in scripts or script != "Japanese" else 1, rank)
-        if best is None or order < best[0]:
-            best = (order, name)
+        kana_first = 0 if "Japanese" in scripts or script != "Japanese" else 1
+        score = (kana_first, -word_zipf(fold_name(name), language_code),
+                 -fuzz.ratio(fold_name(anyascii(name)), own), rank)
+        if best is None or score < best[0]:
+            best = (score, name)
     return best[1] if best else None
 
 
@@ -261,7 +270,7 @@ def city_name(code: str, language_code: str) -> str | None:
     if place.kind == "airport" and host is not None and host.code != place.code:
         place = host
     if language and language.spec.script != "Latin":
-        local = _name_in_script(place, language.spec.script)
+        local = _name_in_script(place, language.spec.script, language.code)
         if local:
             return local
     return place.name

@@ -1,0 +1,141 @@
+"""Reading origin and destination from real requests: markers in every language, precision on
+everyday words, qualifiers, ambiguity asked, typos, other scripts, unknown places named back."""
+from __future__ import annotations
+
+import pytest
+
+from assistant import Session, understand
+from assistant.agents import tool_query
+from assistant.events import EventType
+from languages import all_languages, phrase, read_places
+from tests.conftest import TODAY
+
+
+def codes(text: str, code: str = "en", **options) -> tuple[str | None, str | None]:
+    reading = read_places(text, code, **options)
+    return (reading.origin.code if reading.origin else None,
+            reading.destination.code if reading.destination else None)
+
+
+def marked_sentence(language) -> str | None:
+    """'<from> Boston <to> Seattle' built from the language's own marker words or endings."""
+    markers = language.spec.markers
+    (from_word, *_), (to_word, *_) = markers.from_.words or [""], markers.to.words or [""]
+    if from_word and to_word:
+        if markers.position == "after":
+            return f"Boston {from_word} Seattle {to_word}"
+        return f"{from_word} Boston {to_word} Seattle"
+    if markers.from_.suffixes and markers.to.suffixes:
+        return f"Boston{markers.from_.suffixes[0]} Seattle{markers.to.suffixes[0]}"
+    return None
+
+
+@pytest.mark.parametrize("language", all_languages(), ids=lambda language: language.code)
+def test_every_languages_from_and_to_markers_set_the_roles(language):
+    sentence = marked_sentence(language)
+    assert sentence, f"{language.code} has neither marker words nor endings for both roles"
+    assert codes(sentence, language.code) == ("BOS", "SEA"), sentence
+
+
+@pytest.mark.parametrize("text, code, expected", [
+    ("I need a flight from Boston to Seattle next Friday", "en", ("BOS", "SEA")),
+    ("i want to fly from boston to denver on april first", "en", ("BOS", "DEN")),
+    ("boston to denver", "en", ("BOS", "DEN")),
+    ("I need a flight to Toronto from New York", "en", ("NYC", "YTO")),
+    ("from JFK to Heathrow", "en", ("JFK", "LHR")),
+    ("yyz to lhr dec 18", "en", ("YYZ", "LHR")),
+    ("来週の月曜日に大阪からソウルへ行きたい", "ja", ("OSA", "SEL")),
+    ("Quiero volar de Sevilla a Valencia mañana", "es", ("SVQ", "VLC")),
+    ("Ich möchte morgen von Hamburg nach Köln fliegen", "de", ("HAM", "CGN")),
+    ("Un vol de Lyon à Nice demain", "fr", ("LYS", "NCE")),
+    ("我想下周五从上海飞往悉尼", "zh", ("SHA", "SYD")),
+    ("明天从巴尔的摩到达拉斯有哪些航班？", "zh", ("BWI", "DFW")),     # Simplified, GeoNames has Traditional
+    ("Chcę lecieć z Krakowa do Berlina", "pl", ("KRK", "BER")),       # case endings
+    ("İstanbul'dan Ankara'ya", "tr", ("IST", "ESB")),
+    ("서울에서 부산까지", "ko", ("SEL", "PUS")),
+    ("מתל אביב ללונדון", "he", ("TLV", "LON")),                       # glued prefixes
+    ("من القاهرة إلى دبي", "ar", ("CAI", "DXB")),
+    ("मुझे बोस्टन से डेनवर के लिए सोमवार की उड़ान चाहिए", "hi", ("BOS", "DEN")),   # डेनवर by its sound
+    ("जयपुर से दिल्ली सोमवार शाम", "hi", ("JAI", "DEL")),
+    ("จากกรุงเทพไปเชียงใหม่", "th", ("BKK", "CNX")),
+    ("Haluan lennon Helsingistä Ouluun huomenna", "fi", ("HEL", "OUL")),
+])
+def test_origin_and_destination_of_real_requests(text, code, expected):
+    assert codes(text, code) == expected
+
+
+@pytest.mark.parametrize("text, code", [
+    ("I'd like a nice flight", "en"), ("I will split the cost with my friend", "en"),
+    ("Please send the boarding pass to my mobile", "en"), ("reading a book on the plane", "en"),
+    ("Ich möchte vor dem Flug essen", "de"), ("Feliz Natal para você e sua família!", "pt"),
+    ("这张桌子是大理石做的", "zh"), ("今日は大分疲れました", "ja"), ("उसकी सूरत बहुत प्यारी है", "hi"),
+    ("क्या मैं कार्ड से भुगतान कर सकता हूँ?", "hi"), ("Can I pay by card?", "en"), ("hello", "en"),
+])
+def test_everyday_words_that_are_also_city_names_name_no_place(text, code):
+    reading = read_places(text, code)
+    assert (reading.origin, reading.destination, reading.ambiguous) == (None, None, ())
+
+
+def test_a_marked_or_capitalised_name_is_a_place_even_when_it_is_also_a_word():
+    assert codes("Can I take my dog to Nice?") == (None, "NCE")
+    assert codes("Nice to Split on June 12") == ("NCE", "SPU")
+    assert codes("from washington to st. louis") == ("WAS", "STL")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Portland, Maine to Boston", ("PWM", "BOS")),
+    ("flights to Portland", (None, "PDX")),                            # the big city first
+    ("from London, Ontario to Toronto", ("YXU", "YTO")),
+    ("San José, Costa Rica to Miami", ("SJO", "MIA")),
+    ("to Santiago de Chile", (None, "SCL")),
+    ("from Birmingham to Dublin", ("BHX", "DUB")),
+])
+def test_a_qualifier_wins_and_otherwise_the_bigger_place(text, expected):
+    assert codes(text) == expected
+
+
+async def test_two_equally_likely_places_are_asked_about_naming_both():
+    session = Session("en", llm=None, voices=None, today=TODAY)
+    events = [e async for e in session.handle_text("I want to fly to Cambridge tomorrow")]
+    reply = [e for e in events if e.type == EventType.PRE_SPEECH_TEXT][-1].speech_text
+    assert reply.startswith("Which Cambridge do you mean:") and "United Kingdom" in reply
+    assert not [e for e in events if e.type == EventType.TOOL_CALL]
+
+
+async def test_an_unknown_place_is_named_back_in_the_visitors_language():
+    for code, text in (("en", "A flight from Xyzzyville to London tomorrow"),
+                       ("es", "Un vuelo de Xyzzyville a Londres mañana")):
+        session = Session(code, llm=None, voices=None, today=TODAY)
+        events = [e async for e in session.handle_text(text)]
+        reply = [e for e in events if e.type == EventType.PRE_SPEECH_TEXT][-1].speech_text
+        assert reply == phrase(code, "unknown_place", name="Xyzzyville")
+        understood = [e for e in events if e.type == EventType.UNDERSTOOD][-1]
+        assert understood.destination == "LON" and understood.unknown_place == "Xyzzyville"
+
+
+def test_typos_beside_from_and_to_words_are_read_as_the_place():
+    assert codes("from bostn to chicgo tomorrow") == ("BOS", "CHI")
+    assert codes("minneapolis to seatle on the 8th") == ("MSP", "SEA")
+
+
+async def test_a_lone_place_answers_the_question_just_asked():
+    session = Session("en", llm=None, voices=None, today=TODAY)
+    [e async for e in session.handle_text("I want to go to Paris tomorrow")]
+    assert session.pending.destination == "PAR" and session.pending.origin is None
+    events = [e async for e in session.handle_text("Madrid")]
+    call = [e for e in events if e.type == EventType.TOOL_CALL][0]
+    assert (call.arguments["origin"], call.arguments["destination"]) == ("MAD", "PAR")
+
+
+def test_understand_keeps_the_other_slots():
+    slots = understand("from Boston to Seattle next Friday on Delta", "en", TODAY)
+    assert (slots.origin, slots.destination, slots.date.isoformat(), slots.airline) == ("BOS", "SEA", "2026-11-27", "DL")
+
+
+def test_the_model_path_resolves_city_names_through_the_gazetteer():
+    query = tool_query({"origin": "Boston", "destination": "Tacoma", "date": "2026-11-27"}, "en", TODAY)
+    assert (query.origin, query.destination) == ("BOS", "TIW")
+    query = tool_query({"origin": "ボストン", "destination": "シアトル", "date": "2026-11-27"}, "ja", TODAY)
+    assert (query.origin, query.destination) == ("BOS", "SEA")
+    assert tool_query({"origin": "Xyzzyville", "destination": "SEA", "date": "2026-11-27"}, "en",
+                      TODAY).startswith("unknown place")
