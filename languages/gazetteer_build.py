@@ -266,6 +266,13 @@ def build_places(metros: list[dict], aliases: dict[str, str], curated_names: dic
 
     for name, code in aliases.items():
         target = by_code.get(code) or next((p for p in places if p.code == code), None)
+        if target is None and code in airports:  # an airport known by no name of its own yet ("羽田")
+            host = host_of.get(code)
+            row = airports[code]
+            target = PlaceRecord(code, row["name"], row["country"], row.get("subd") or "",
+                                 host.population if host else TYPE_POPULATION[row["type"]], row["lat"], row["lon"],
+                                 [code], kind="airport")
+            places.append(target)
         if target:
             target.names[name] = CURATED
     for code, names in curated_names.items():

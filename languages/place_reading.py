@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import regex
+
 from .common_words import (EXCESS_COMMON, EXCESS_VERY_COMMON, FREQUENT_ZIPF, commonness, expected_zipf,
                            is_frequent_word, word_zipf)
 from .folding import fold_name, is_cased, is_unspaced
@@ -25,7 +27,8 @@ from .registry import LanguageSpec
 from .routing import get_language
 
 EXCESS_MARKED_LOWERCASE = 1.0  # a lower-case name after from/to must be this little of a word
-AMBIGUOUS_RATIO = 0.5   # a second place this big relative to the first (population x fame) is asked about
+AMBIGUOUS_RATIO = 0.5
+SAME_COUNTRY_RATIO = 0.1   # a place this big relative to the first wins when it shares the other end's country   # a second place this big relative to the first (population x fame) is asked about
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
     marked = [m for m, r in others if r and m is not mention]
     reach = 3 if lowercase else 5   # a capitalised name may carry a qualifier first: "San José, Costa Rica to"
     beside_marked = any(0 < m.first_word - mention.last_word <= reach or 0 < mention.first_word - m.last_word <= 2
+                        or (m.first_word == mention.first_word and abs(m.start - mention.start) <= 12)  # one Han/kana run
                         for m in marked)
     if beside_marked and not lowercase and word_likeness < EXCESS_VERY_COMMON:
         return True  # "Nice to Split"
@@ -156,6 +160,10 @@ def _settle(mention: PlaceMention, found: list[Word], code: str, other: Place | 
     if chosen:
         return chosen, (), used
     ranked = sorted(candidates, key=_fame, reverse=True)
+    if other is not None:  # "from Philadelphia to 圣路易斯": the St. Louis in the other end's country
+        near = [p for p in ranked if p.country == other.country and _fame(p) >= SAME_COUNTRY_RATIO * _fame(ranked[0])]
+        if len({p.code for p in near}) == 1 and near[0] is not ranked[0]:
+            return near[0], (), set()
     first, second = ranked[0], ranked[1]
     if _fame(second) < AMBIGUOUS_RATIO * _fame(first) or first.kind == "airport" or second.kind == "airport":
         return first, (), set()
@@ -211,6 +219,19 @@ def _guess(found: list[Word], j: int, code: str) -> tuple[Place | None, int]:
     return None, j
 
 
+_DASH = regex.compile(r"\s*(?:-|–|—|->|→|>|/)\s*")
+
+
+def _dash_pairs(candidates: list[tuple[PlaceMention, str | None]], text: str) -> list[tuple[PlaceMention, str | None]]:
+    """"Lyon-Nice", "BOS → SEA": two names joined by a dash or an arrow go from the first to the second."""
+    out = list(candidates)
+    for i in range(len(out) - 1):
+        (first, first_role), (second, second_role) = out[i], out[i + 1]
+        if first_role is None and second_role is None and _DASH.fullmatch(text[first.end:second.start]):
+            out[i], out[i + 1] = (first, "from"), (second, "to")
+    return out
+
+
 def read_places(text: str, code: str, *, expecting: str | None = None) -> PlaceReading:
     """Origin and destination in `text` (language `code`); `expecting` is the slot just asked for."""
     found = words(text)
@@ -233,6 +254,7 @@ def read_places(text: str, code: str, *, expecting: str | None = None) -> PlaceR
                 (word.text[:1].isupper() or len(word.folded) >= 4):
             unknown, unknown_role = word.text, role
     candidates.sort(key=lambda item: item[0].start)
+    candidates = _dash_pairs(candidates, text)
     roles = [(m, r) for m, r in candidates if _accepted(m, r, found, text, code, candidates)]
     roles.sort(key=lambda item: item[0].start)
 
