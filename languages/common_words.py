@@ -24,6 +24,21 @@ FREQUENT_ZIPF = 3.5       # an everyday word (about once in 300,000 words, or mo
 _WORDFREQ_CODES = {"no": "nb", "tl": "fil", "zh-TW": "zh"}
 
 
+HOME_BONUS = 1.0          # Zipf a city gains in the languages of its own country ("københavn" in Danish)
+_CLDR_CODES = {"no": "nb", "tl": "fil", "zh-TW": "zh"}
+
+
+@lru_cache(maxsize=64)
+def home_countries(code: str) -> frozenset[str]:
+    """Countries where language `code` is official, regionally too (CLDR via babel): Catalan -> AD, ES."""
+    from babel import Locale
+    from babel.languages import get_official_languages
+
+    lang = _CLDR_CODES.get(code, code.split("-")[0])
+    return frozenset(t for t in Locale("en").territories if len(t) == 2 and t.isalpha()
+                     and lang in get_official_languages(t, regional=True, de_facto=True))
+
+
 def expected_zipf(population: int, names: int = 0) -> float:
     """How often a place of this size is named in text, on wordfreq's Zipf scale; the number of
     languages that have a name for it stands for fame beyond its size (Madrid, Nice, Split)."""
@@ -45,9 +60,10 @@ def _frequent_words(lang: str):
                 return
 
 
-@lru_cache(maxsize=64)
-def word_excess(code: str) -> dict[str, float]:
-    """Folded place names that are frequent words in language `code`, with their excess Zipf."""
+@lru_cache(maxsize=128)
+def word_excess(code: str, home: bool = False) -> dict[str, float]:
+    """Folded place names that are frequent words in language `code`, with their excess Zipf; with
+    `home`, a city is expected to be talked about more in the languages of its own country."""
     try:
         import wordfreq
 
@@ -65,7 +81,9 @@ def word_excess(code: str) -> dict[str, float]:
         if folded not in index.index:
             continue
         places = index.lookup(folded)
-        excess = zipf - max(expected_zipf(p.population, len(p.names)) for p in places) if places else 0.0
+        countries = home_countries(code) if home else frozenset()
+        excess = zipf - max(expected_zipf(p.population, len(p.names)) + (HOME_BONUS if p.country in countries else 0.0)
+                            for p in places) if places else 0.0
         if excess > found.get(folded, EXCESS_COMMON - 1e-9):
             found[folded] = excess
     return {name: value for name, value in found.items() if value >= EXCESS_COMMON}
@@ -89,9 +107,10 @@ def _frequent_set(code: str) -> dict[str, float]:
         return {}
 
 
-def commonness(folded: str, code: str) -> float:
-    """How far `folded` is a word rather than a place, in language `code` or English (0 = a place)."""
-    return max(word_excess(code).get(folded, 0.0), word_excess("en").get(folded, 0.0))
+def commonness(folded: str, code: str, *, marked: bool = False) -> float:
+    """How far `folded` is a word rather than a place, in language `code` or English (0 = a place).
+    `marked` (after a from/to word) allows for a city's fame at home: "fra københavn"."""
+    return max(word_excess(code, marked).get(folded, 0.0), word_excess("en", marked and code == "en").get(folded, 0.0))
 
 
 def is_frequent_word(folded: str, code: str) -> bool:
@@ -111,6 +130,7 @@ def prepare(code: str) -> None:
     gazetteer()
     for lang in {code, "en"}:
         word_excess(lang)
+        word_excess(lang, True)
         _frequent_set(lang)
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 import regex
 
 from .common_words import (EXCESS_COMMON, EXCESS_VERY_COMMON, FREQUENT_ZIPF, commonness, expected_zipf,
-                           is_frequent_word, word_zipf)
+                           home_countries, is_frequent_word, word_zipf)
 from .folding import fold_name, is_cased, is_unspaced
 from .gazetteer import Place
 from .gazetteer import gazetteer
@@ -121,7 +121,8 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
     word_likeness = commonness(_stem(mention), code)
     lowercase = is_cased(mention.surface) and not mention.capitalized
     if role:  # "to Nice" is a place; "to reading" in lower case is a word
-        return word_likeness < (EXCESS_MARKED_LOWERCASE if lowercase else EXCESS_VERY_COMMON)
+        return commonness(_stem(mention), code, marked=True) < (
+            EXCESS_MARKED_LOWERCASE if lowercase else EXCESS_VERY_COMMON)
     marked = [m for m, r in others if r and m is not mention]
     reach = 3 if lowercase else 5   # a capitalised name may carry a qualifier first: "San José, Costa Rica to"
     beside_marked = any(0 < m.first_word - mention.last_word <= reach or 0 < mention.first_word - m.last_word <= 2
@@ -160,6 +161,9 @@ def _settle(mention: PlaceMention, found: list[Word], code: str, other: Place | 
     if chosen:
         return chosen, (), used
     ranked = sorted(candidates, key=_fame, reverse=True)
+    home = [p for p in ranked if p.country in home_countries(code) and _fame(p) >= SAME_COUNTRY_RATIO * _fame(ranked[0])]
+    if len({p.code for p in home}) == 1 and home[0] is not ranked[0]:   # Catalan "València" is in Spain
+        return home[0], (), set()
     if other is not None:  # "from Philadelphia to 圣路易斯": the St. Louis in the other end's country
         near = [p for p in ranked if p.country == other.country and _fame(p) >= SAME_COUNTRY_RATIO * _fame(ranked[0])]
         if len({p.code for p in near}) == 1 and near[0] is not ranked[0]:
