@@ -23,12 +23,15 @@ from .providers.base import SpeechToText
 from .session import Session
 from .settings import environment_presets, voice_settings
 from .transcriber import LiveTranscriber
-from .vad import SpeechSegmenter, VadEventKind
+from .vad import SpeechSegmenter, VadEvent, VadEventKind
+from .vad_batch import VadSlot, shared_batched_vad
 
 log = logging.getLogger(__name__)
 NO_STT_MESSAGE = "Voice input needs DEEPGRAM_API_KEY — type instead. The VAD still shows when you speak."
 LATE_FINAL_S = 10.0  # a final this late after its interim words were answered is not answered again
 MAX_CHUNK_S = 2.0   # a microphone sends 10-100 ms frames; a longer chunk is a broken or hostile client
+MAX_VAD_BACKLOG = 4  # windows (128 ms): audio coming faster than real time waits for the VAD, which
+                     # must not fall behind what the STT has heard
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ class VoiceChannel:
         self.level = 0.0
         self.discarded_s = 0.0
         self.segmenter = SpeechSegmenter(self._preset)
+        self._vad_slot: VadSlot | None = None          # this stream's row in the batched VAD, from its first window
+        self._vad_task: asyncio.Task | None = None     # handles the VAD's events in order
         self.transcriber: LiveTranscriber | None = None
         self._to_stt: StreamingResampler | None = None
         self._turn_task: asyncio.Task | None = None
@@ -77,6 +82,7 @@ class VoiceChannel:
     async def start(self) -> None:
         """Open the persistent STT connection (or say why voice input is off)."""
         self._note(StateChange, state="stream_open", detail=f"environment {self.session.environment}")
+        await shared_batched_vad().warm()
         if self.stt is None:
             self._note(Notice, kind="voice_needs_key", text=NO_STT_MESSAGE)
             return
@@ -89,6 +95,11 @@ class VoiceChannel:
         await self.transcriber.start()
 
     async def close(self) -> None:
+        if self._vad_slot is not None:
+            self._vad_slot.close()
+        if self._vad_task is not None:
+            self._vad_task.cancel()
+            await asyncio.gather(self._vad_task, return_exceptions=True)
         if self._final_watch is not None:
             self._final_watch.cancel()
         await self._cancel_turn()
@@ -124,8 +135,13 @@ class VoiceChannel:
         if self.assistant_busy and not self.session.interruptions:
             self.discarded_s += chunk.seconds   # interruptions off: the user waits for the answer
             return
-        for event in self.segmenter.push(chunk):
-            await self._on_vad(event)
+        windows = self.segmenter.windows(chunk)
+        if windows and self._vad_slot is None:
+            self._vad_slot = shared_batched_vad().open(self._on_vad_result)
+        for window in windows:   # their events come back within a batch tick (<= 32 ms)
+            self._vad_slot.submit(window)
+        if self._vad_slot is not None and self._vad_slot.backlog > MAX_VAD_BACKLOG:
+            await self._vad_slot.settled()
         if self.transcriber is not None:
             if self._to_stt is None or self._to_stt.in_rate != chunk.sample_rate:
                 self._to_stt = StreamingResampler(chunk.sample_rate, voice_settings().stt_sample_rate)
@@ -137,7 +153,27 @@ class VoiceChannel:
             self._note(ErrorEvent, message="The microphone sent audio we could not use.", stage="input",
                        detail=message[:160])
 
-    async def _on_vad(self, event) -> None:
+    def _on_vad_result(self, window, probability: float) -> None:
+        """The batched VAD's result for one of this stream's windows (in order, on the loop)."""
+        events = self.segmenter.step(window, probability)
+        if events:
+            previous = self._vad_task
+            self._vad_task = asyncio.get_running_loop().create_task(self._handle_vad(previous, events))
+
+    async def _handle_vad(self, previous: asyncio.Task | None, events: list[VadEvent]) -> None:
+        if previous is not None and not previous.done():
+            await asyncio.gather(previous, return_exceptions=True)
+        for event in events:
+            await self._on_vad(event)
+
+    async def vad_settled(self) -> None:
+        """Wait until every frame received so far has been through the VAD and its events handled."""
+        if self._vad_slot is not None:
+            await self._vad_slot.settled()
+        while self._vad_task is not None and not self._vad_task.done():
+            await asyncio.gather(self._vad_task, return_exceptions=True)
+
+    async def _on_vad(self, event: VadEvent) -> None:
         if event.kind == VadEventKind.SPEECH_STARTED:
             self._note(VadActivity, kind=event.kind.value, at_s=round(event.at_s, 3),
                        environment=self.session.environment)
