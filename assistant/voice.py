@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Callable
 
@@ -32,6 +33,14 @@ LATE_FINAL_S = 10.0  # a final this late after its interim words were answered i
 MAX_CHUNK_S = 2.0   # a microphone sends 10-100 ms frames; a longer chunk is a broken or hostile client
 MAX_VAD_BACKLOG = 4  # windows (128 ms): audio coming faster than real time waits for the VAD, which
                      # must not fall behind what the STT has heard
+
+
+_live: weakref.WeakSet[VoiceChannel] = weakref.WeakSet()
+
+
+def live_voice_streams() -> int:
+    """Voice streams of this process that were started and not closed yet."""
+    return len(_live)
 
 
 @dataclass(frozen=True)
@@ -81,6 +90,7 @@ class VoiceChannel:
 
     async def start(self) -> None:
         """Open the persistent STT connection (or say why voice input is off)."""
+        _live.add(self)   # before any await: a capacity check and this start cannot interleave
         self._note(StateChange, state="stream_open", detail=f"environment {self.session.environment}")
         await shared_batched_vad().warm()
         if self.stt is None:
@@ -95,6 +105,7 @@ class VoiceChannel:
         await self.transcriber.start()
 
     async def close(self) -> None:
+        _live.discard(self)
         if self._vad_slot is not None:
             self._vad_slot.close()
         if self._vad_task is not None:

@@ -13,8 +13,10 @@ agent, demo flight data, espeak-ng voice) except the STT, a fake that answers at
 (bench/fixed_latency.py).
 
 RSS (/proc/self/statm) is read after a warm-up and `gc.collect()`, and again after each part.
-Goal: `rss_growth_mb` < 20 over both parts, no asyncio task and no thread left beyond the
-warm-up's baseline. Prints `rss_growth_mb: X` last.
+Goals: the 1,000 turns grow RSS by <= 5 MB, the 200 visits (each leaving one idle, compacted
+conversation in the store) by <= 20 MB, so `kb_per_conversation` (their growth / visits) <= 100;
+no asyncio task and no thread left beyond the warm-up's baseline. Prints `kb_per_conversation`
+and last `rss_growth_mb` (both parts).
 
     python bench/soak.py [--turns 1000] [--sessions 200]
 """
@@ -118,8 +120,7 @@ async def voice_visit(mic_frames: list) -> str:
         conversation.view.apply(item)
         if item.type == EventType.TURN_METRICS:
             break
-    await channel.close()   # as demo/voice_stream.py shutdown
-    conversation.channel = None
+    await conversation.end_stream(channel)   # as demo/voice_stream.py shutdown: closed, then compacted
     return visitor_id
 
 
@@ -185,6 +186,9 @@ async def main(args) -> None:
     print(f"new worker threads of the loop's default executor (a bounded pool, not a leak): {len(pool)}")
     print(f"leaked_threads: {len(leaked_threads)}" + "".join(f"\n  {thread!r}" for thread in leaked_threads))
     print(f"runtime_s: {time.perf_counter() - began:.1f}")
+    print(f"turns_rss_growth_mb: {after_turns - base_rss:.1f} ({args.turns} turns in one conversation; goal <= 5)")
+    print(f"visits_rss_growth_mb: {after_sessions - after_turns:.1f} ({args.sessions} voice visits; goal <= 20)")
+    print(f"kb_per_conversation: {1000 * (after_sessions - after_turns) / args.sessions:.0f}")
     print(f"rss_growth_mb: {after_sessions - base_rss:.1f}")
 
 

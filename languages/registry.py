@@ -35,6 +35,7 @@ PHRASE_KEYS: dict[str, frozenset[str]] = {
     "empty_input": frozenset(),
     "input_truncated": frozenset({"limit"}),
     "slow_down": frozenset(),
+    "voice_full": frozenset(),
     "error": frozenset(),
 }
 
