@@ -40,7 +40,7 @@ for variable in ("DEEPGRAM_API_KEY", "OPENAI_API_KEY", "CARTESIA_API_KEY", "AMAD
 from fixed_latency import FixedStt, speech_frames  # noqa: E402
 
 from assistant import EventType  # noqa: E402
-from assistant.memory import release_free_memory  # noqa: E402
+from assistant.memory import pin_mmap_threshold, release_free_memory  # noqa: E402
 from assistant.voice import VoiceChannel  # noqa: E402
 from demo import handlers  # noqa: E402
 from demo.event_log import DEFAULT_KINDS  # noqa: E402
@@ -125,6 +125,7 @@ async def voice_visit(mic_frames: list) -> str:
 
 
 async def main(args) -> None:
+    pin_mmap_threshold()   # as app.py does at start
     mic_frames = speech_frames(SPOKEN, lead_s=0.1, tail_s=0.0)[:15]   # 300 ms of speech
     began = time.perf_counter()
     visitor_id = handlers.load_visitor(None, "en", "medium", True, DEFAULT_KINDS)[0]
