@@ -197,6 +197,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=1000, help="typed turns in one conversation (default 1000)")
     parser.add_argument("--sessions", type=int, default=200, help="voice visits opened and closed (default 200)")
-    parser.add_argument("--warmup-turns", type=int, default=30, help="turns before the baseline (default 30)")
+    parser.add_argument("--warmup-turns", type=int, default=250,
+                        help="turns before the baseline (default 250: the process's first ~200 latency figures "
+                             "raise the heap's high-water mark once, see bench/README.md)")
     parser.add_argument("--warmup-sessions", type=int, default=10, help="visits before the baseline (default 10)")
     asyncio.run(main(parser.parse_args()))
