@@ -92,6 +92,10 @@ class SileroOnnx:
                     providers=["CPUExecutionProvider"])
         return self._session
 
+    @property
+    def loaded(self) -> bool:
+        return self._session is not None
+
     def load(self) -> None:
         """Create the session now (a worker thread's job: it takes tens of milliseconds)."""
         if self._session is None:
@@ -199,7 +203,7 @@ class BatchedVad:
 
     async def warm(self) -> None:
         """Load the model in the worker thread, off the event loop (the first stream calls this)."""
-        if self.model._session is None:
+        if not self.model.loaded:
             await asyncio.get_running_loop().run_in_executor(self._worker(), self.model.load)
 
     def open(self, on_result: Callable[[np.ndarray, float], None]) -> VadSlot:
@@ -260,7 +264,10 @@ class BatchedVad:
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         while self._waiting:
-            oldest = min(s.pending[0][1] for s in self._slots if s is not None and s.pending)
+            oldest = min((s.pending[0][1] for s in self._slots if s is not None and s.pending), default=None)
+            if oldest is None:   # never expected: the count and the queues disagree; trust the queues
+                self._waiting = 0
+                break
             delay = oldest + self.max_wait_s - loop.time()
             if self._waiting < self._open and delay > 0:
                 self._tick = loop.create_future()
