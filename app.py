@@ -4,8 +4,10 @@ from __future__ import annotations
 import os
 import sys
 
+from assistant.memory import pin_mmap_threshold
 from languages import ConfigError
 
+pin_mmap_threshold()   # reply audio buffers get pages of their own, returned when freed (assistant/memory.py)
 try:
     from demo.ui import build_demo
 

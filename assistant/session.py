@@ -15,6 +15,7 @@ from languages import get_language, phrase
 
 from .agents import LlmAgent, OfflineAgent
 from .limits import RateLimitExceeded, SlidingWindowLimit
+from .memory import release_free_memory
 from .events import Audio, ErrorEvent, Event, Notice, Thinking, TurnMetrics, UserTranscript
 from .providers.base import LanguageModel
 from .settings import app_settings, environment_presets, voice_settings
@@ -70,6 +71,21 @@ class Session:
 
     def today(self) -> dt.date:
         return self._today or dt.date.today()
+
+    @property
+    def in_turn(self) -> bool:
+        """A turn is running (its events are still coming)."""
+        return self._lock.locked()
+
+    def compact(self, keep_events: int) -> None:
+        """Shrink an idle conversation: the event log keeps its last `keep_events` events (the
+        recording keeps them all, on disk) and the recorder's buffers go to disk. The language,
+        the model's history and the pending slots stay."""
+        if len(self.events) > keep_events:
+            recent = list(self.events)[-keep_events:] if keep_events else []
+            self.events = deque(recent, maxlen=EVENT_LOG_LIMIT)
+        if self.recorder is not None:
+            self.recorder.flush()
 
     def _make(self, event_type: type[Event], **fields) -> Event:
         self._seq += 1
@@ -131,6 +147,7 @@ class Session:
             async with aclosing(self._drain(turn, task)) as events:
                 async for event in events:
                     yield event
+        release_free_memory()   # a turn frees its audio and search results: give the pages back (rate-limited)
 
     async def _drain(self, turn: Turn, task: asyncio.Task) -> AsyncIterator[Event]:
         try:

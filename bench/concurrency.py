@@ -82,6 +82,11 @@ class LoopLag:
     def max(self) -> float:
         return max(self.lags_ms, default=0.0)
 
+    def busy_share(self) -> float:
+        """Share of the wall time the loop thread spent on the CPU (over the ticks so far)."""
+        wall = sum(self.lags_ms) + self.tick_s * 1000 * len(self.lags_ms)
+        return sum(self.cpu_ms) / wall if wall else 0.0
+
     def p99(self) -> float:
         return float(np.percentile(self.lags_ms, 99)) if self.lags_ms else 0.0
 
@@ -147,44 +152,69 @@ async def phase(sessions: int, turns: int, mic_mode: str, utterance: list, stagg
     return latencies, lag, wall
 
 
-def vad_ms_per_window(windows: int = 300) -> float:
-    """Wall time of one Silero window (512 samples, 32 ms of audio) in a live stream's detector."""
-    from assistant.voice.vad import WINDOW, shared_vad
+async def vad_cpu_per_window(streams: int, seconds: float = 3.0) -> tuple[float, float]:
+    """The VAD path of `streams` live streams alone, as fast as it runs: each stream's 20 ms 48 kHz
+    frames of real speech are resampled and cut into windows on the loop, one batched inference per
+    round runs in the worker thread. Returns ms of CPU per window per stream: (loop thread, worker)."""
+    from assistant.settings import environment_presets
+    from assistant.voice.vad import SpeechSegmenter
+    from assistant.voice.batched_vad import BatchedVad
 
-    stream = shared_vad().open_stream()
-    window = (np.sin(np.arange(WINDOW) / 5) * 3000).astype(np.int16)
-    for _ in range(20):
-        stream.probability(window)
-    began = time.perf_counter()
-    for _ in range(windows):
-        stream.probability(window)
-    return (time.perf_counter() - began) / windows * 1000
+    preset = next(iter(environment_presets().values()))
+    audio = speech_frames(lead_s=0.2, tail_s=0.8)
+    rounds = int(seconds / FRAME_S)
+    batched = BatchedVad()
+    await batched.warm()
+    segmenters = [SpeechSegmenter(lambda: preset) for _ in range(streams)]
+    slots = [batched.open(lambda window, p, seg=seg: seg.step(window, p)) for seg in segmenters]
+    began = time.thread_time()
+    for index in range(rounds):
+        for segmenter, slot in zip(segmenters, slots):
+            for window in segmenter.windows(audio[index % len(audio)]):
+                slot.submit(window)
+        await asyncio.sleep(0)
+    for slot in slots:
+        await slot.settled()
+    loop_cpu = time.thread_time() - began
+    stats = batched.stats()
+    for slot in slots:
+        slot.close()
+    return 1000 * loop_cpu / stats.windows, 1000 * stats.worker_cpu_s / stats.windows
 
 
 async def main(args) -> None:
     utterance = speech_frames(lead_s=0.1, tail_s=0.0)   # the microphone's own silence follows
     await talk(1, args.mic, utterance)                    # warm-up: VAD model, imports, caches
+    from assistant.voice.batched_vad import shared_batched_vad
+
+    vad = shared_batched_vad()
     cpu0 = time.process_time()
     one, lag1, wall1 = await phase(1, args.baseline_turns, args.mic, utterance, 0.0)
-    cpu1 = time.process_time()
+    cpu1, vad1 = time.process_time(), vad.stats()
     many, lag_n, wall_n = await phase(args.sessions, args.turns, args.mic, utterance, args.stagger_s)
-    cpu_n = time.process_time()
+    cpu_n, vad_n = time.process_time(), vad.stats()
     p95_one, p95_many = np.percentile(one, 95), np.percentile(many, 95)
     n = args.sessions
     print(f"mic: {args.mic}; turn latency = end of speech -> first audio frame out (engine's first_audio_out)")
     print(f"{'phase':<14}{'turns':>6}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}{'lag max ms':>12}{'lag p99 ms':>12}"
-          f"{'CPU %':>8}")
+          f"{'CPU %':>8}{'loop %':>8}")
     for name, values, lag, wall, cpu in (("1 session", one, lag1, wall1, cpu1 - cpu0),
                                           (f"{n} sessions", many, lag_n, wall_n, cpu_n - cpu1)):
         print(f"{name:<14}{len(values):>6}{np.percentile(values, 50):>9.1f}{np.percentile(values, 95):>9.1f}"
-              f"{max(values):>9.1f}{lag.max():>12.1f}{lag.p99():>12.1f}{100 * cpu / wall:>8.0f}")
+              f"{max(values):>9.1f}{lag.max():>12.1f}{lag.p99():>12.1f}{100 * cpu / wall:>8.0f}"
+              f"{100 * lag.busy_share():>8.0f}")
     print(f"worst tick, 1 session: {lag1.worst()}; longest gc {lag1.gc_max_ms:.1f} ms")
     print(f"worst tick, {n} sessions: {lag_n.worst()}; longest gc {lag_n.gc_max_ms:.1f} ms")
-    if args.mic == "speech":   # every live stream runs one Silero window per 32 ms, on the event loop
-        vad_ms = vad_ms_per_window()
-        print(f"vad_ms_per_window: {vad_ms:.2f}")
-        print(f"vad_loop_share_per_stream_pct: {100 * vad_ms / 32:.1f} ({n} streams need "
-              f"{n * vad_ms / 32:.2f} s of loop time per second)")
+    if args.mic == "speech":   # every live stream's windows go to one batched Silero call per tick
+        windows, batches = vad_n.windows - vad1.windows, vad_n.batches - vad1.batches
+        print(f"batched VAD during the {n}-session phase: {windows} windows in {batches} batches "
+              f"({windows / max(batches, 1):.1f} streams per batch); worker thread "
+              f"{1000 * (vad_n.worker_cpu_s - vad1.worker_cpu_s) / max(windows, 1):.3f} ms CPU per window, "
+              f"loop thread (batch in, results out) {1000 * (vad_n.loop_cpu_s - vad1.loop_cpu_s) / max(windows, 1):.3f} ms")
+        loop_ms, worker_ms = await vad_cpu_per_window(n)
+        print(f"vad_worker_cpu_ms_per_window: {worker_ms:.3f} (inference, in the worker thread; {n} streams)")
+        print(f"vad_loop_ms_per_window: {loop_ms:.3f} (resample, cut, batch in, results out, segmenter; "
+              f"{n} streams need {n * loop_ms / 32 * 100:.1f} % of the loop)")
     print(f"p95_1_session_ms: {p95_one:.1f}")
     print(f"p95_{n}_sessions_ms: {p95_many:.1f}")
     print(f"max_loop_lag_ms_1_session: {lag1.max():.1f}")

@@ -18,6 +18,7 @@ Message = dict
 SEEN_LIMIT = 2000
 LISTENING_STATES = frozenset({"transcribing", "stt_rejected", "stt_loading", "stt_ready"})
 LISTENING_TEXT = "🎙️ …"   # the visitor's words will replace it
+MAX_MESSAGES = 200     # the pane keeps the last 200 messages (about 100 turns); older ones are dropped
 
 
 def escape_user_text(text: str) -> str:
@@ -31,14 +32,16 @@ def escape_user_text(text: str) -> str:
 class ChatView:
     """Applies events to a list of Gradio chat messages, plus the speech pane and stage badges."""
 
-    def __init__(self, messages: list[Message] | None = None) -> None:
-        self.messages: list[Message] = list(messages or [])
+    def __init__(self, messages: list[Message] | None = None, max_messages: int = MAX_MESSAGES) -> None:
+        self.max_messages = max_messages
+        self.messages: list[Message] = list(messages or [])[-max_messages:]
         self.speech = ""
         self.badges: dict[str, tuple[str, str, str]] = {}
         self.latest_metrics: Event | None = None
         self.understood: dict | None = None   # the request as read so far (route card)
         self._seen: deque[int] = deque(maxlen=SEEN_LIMIT)
         self._seen_set: set[int] = set()
+        self._seen_up_to = 0                        # every event up to this seq was seen (after `compact`)
         self._live_user: int | None = None          # index of the interim-transcript bubble
         self._assistant: dict[int, int] = {}        # turn -> index of its assistant message
         self._interrupted: set[int] = set()
@@ -48,9 +51,19 @@ class ChatView:
         if note:
             self.messages.append({"role": "assistant", "content": f"_{html.escape(note)}_"})
         self.messages.append({"role": "assistant", "content": phrase(language, key)})
+        if len(self.messages) > self.max_messages:
+            self._drop_oldest(len(self.messages) - self.max_messages)
+
+    def compact(self) -> None:
+        """Forget the bookkeeping of finished turns (the conversation is idle: no turn or stream is
+        live); the messages, speech pane, badges and latest metrics stay."""
+        self._seen_up_to = max(self._seen_up_to, *self._seen_set) if self._seen_set else self._seen_up_to
+        self._seen, self._seen_set = deque(maxlen=SEEN_LIMIT), set()
+        self._live_user = None
+        self._assistant, self._interrupted = {}, set()
 
     def _first_time(self, event: Event) -> bool:
-        if event.seq in self._seen_set:
+        if event.seq <= self._seen_up_to or event.seq in self._seen_set:
             return False
         if len(self._seen) == self._seen.maxlen:
             self._seen_set.discard(self._seen[0])
@@ -70,6 +83,19 @@ class ChatView:
         """Show one event; returns False when it was a repeat or a late event of an interrupted turn."""
         if not self._first_time(event):
             return False
+        shown = self._show(event)
+        if len(self.messages) > self.max_messages:
+            self._drop_oldest(len(self.messages) - self.max_messages)
+        return shown
+
+    def _drop_oldest(self, count: int) -> None:
+        """Drop the first `count` messages; the remembered positions move with the rest."""
+        del self.messages[:count]
+        if self._live_user is not None:
+            self._live_user = self._live_user - count if self._live_user >= count else None
+        self._assistant = {turn: i - count for turn, i in self._assistant.items() if i >= count}
+
+    def _show(self, event: Event) -> bool:
         kind = event.type
         if kind == EventType.STATE and event.state == "interrupted":
             return self._interrupt(event.turn)

@@ -2,7 +2,10 @@
 
 The browser keeps a random visitor id (and a short copy of its chat) in encrypted localStorage
 (`gr.BrowserState`); the server keeps the live `Session` and its chat view by that id, bounded in
-number and idle time.
+number and idle time. A conversation whose voice stream closed, or that nobody used for
+`COMPACT_AFTER_S`, is compacted: it keeps what a returning visitor needs (language, chat pane,
+the model's history) and drops the rest (all but the last events of its log, the recorder's
+buffers, the chat view's bookkeeping of finished turns).
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from assistant import Session, voice_settings
 from assistant.voice.recording import ConversationRecorder
@@ -20,6 +24,8 @@ from .chat_view import ChatView
 
 MAX_CONVERSATIONS = 500
 IDLE_LIMIT_S = 4 * 3600
+COMPACT_AFTER_S = 120               # unused this long (no turn, no stream): compacted
+IDLE_EVENTS = 40                    # events an idle conversation keeps in its log
 BROWSER_COPY_MESSAGES = 40          # messages kept in the browser, to restore after a server restart
 STORAGE_KEY = "polyglot-console-visitor"
 
@@ -37,8 +43,25 @@ class Conversation:
     visitor_id: str
     session: Session
     view: ChatView
-    channel: object | None = None       # assistant.voice.VoiceChannel while a stream is live
+    channel: Any = None                 # assistant.voice.VoiceChannel while a stream is live
     last_used: float = field(default_factory=time.monotonic)
+    compacted: bool = False
+
+    def compact(self) -> None:
+        """Shrink to what a returning visitor needs; a no-op while a voice stream or a turn is live."""
+        if self.channel is not None or self.session.in_turn:
+            return
+        self.session.compact(IDLE_EVENTS)
+        self.view.compact()
+        self.compacted = True
+
+    async def end_stream(self, channel) -> None:
+        """Close this conversation's voice stream `channel` (the page hung up) and compact it,
+        unless a new stream took its place meanwhile."""
+        if self.channel is channel:
+            self.channel = None
+        await channel.close()
+        self.compact()
 
     def close(self) -> None:
         """Forget the conversation's recording files (the store calls this when it drops it)."""
@@ -66,6 +89,7 @@ class ConversationStore:
         conversation = self._items.get(visitor_id or "")
         if conversation is not None:
             conversation.last_used = time.monotonic()
+            conversation.compacted = False
             self._items.move_to_end(conversation.visitor_id)
         return conversation
 
@@ -96,6 +120,11 @@ class ConversationStore:
                 self._items.popitem(last=False)[1].close()
             else:
                 break
+        for conversation in self._items.values():   # least recently used first
+            if now - conversation.last_used < COMPACT_AFTER_S:
+                break
+            if not conversation.compacted:
+                conversation.compact()
 
 
 def new_visitor_id() -> str:

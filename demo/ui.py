@@ -107,7 +107,8 @@ def build_demo() -> gr.Blocks:
         kinds.change(handlers.filter_log, [visitor, kinds], [event_log])
         export.click(handlers.export_recording, [visitor], [recording])
         webrtc.stream(ConsoleStreamHandler(), inputs=[webrtc, visitor], outputs=[webrtc],
-                      time_limit=voice.max_stream_s, concurrency_limit=settings.max_voice_streams)
+                      # fastrtc refuses past its limit in English: ours (the handler's localised voice_full) comes first
+                      time_limit=voice.max_stream_s, concurrency_limit=2 * settings.max_voice_streams)
         webrtc.on_additional_outputs(handlers.voice_update, inputs=[visitor, kinds],
                                      outputs=[chat, speech, status, event_log, latency_plot, browser_copy, card],
                                      show_progress="hidden", concurrency_limit=None)

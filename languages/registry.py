@@ -36,6 +36,7 @@ PHRASE_KEYS: dict[str, frozenset[str]] = {
     "empty_input": frozenset(),
     "input_truncated": frozenset({"limit"}),
     "slow_down": frozenset(),
+    "voice_full": frozenset(),
     "error": frozenset(),
     # Trip details said back (flight_search/formatting.py): labels joined into {filters}.
     "filter_nonstop": frozenset(),

@@ -45,7 +45,9 @@ class _Engine:
 
     def _collect(self, wav, count, _events) -> int:
         if count > 0 and wav:
-            self._pieces.append(np.ctypeslib.as_array(wav, shape=(count,)).copy())
+            # `np.ctypeslib.as_array(wav, shape=...)` would make (and ctypes cache forever) one array
+            # type per distinct length: memory that grows with every reply; a bytes copy makes none
+            self._pieces.append(np.frombuffer(ctypes.string_at(wav, 2 * count), np.int16))
         return 0
 
     def speak(self, text: str, voice: str) -> np.ndarray:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import weakref
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
@@ -25,7 +26,8 @@ from ..providers.whisper_stt import WhisperSTT
 from ..settings import environment_presets, voice_settings
 from .segment_transcriber import SegmentTranscriber
 from .transcriber import LiveTranscriber
-from .vad import SpeechSegmenter, VadEventKind
+from .vad import SpeechSegmenter, VadEvent, VadEventKind
+from .batched_vad import VadSlot, shared_batched_vad
 
 if TYPE_CHECKING:
     from ..session import Session
@@ -37,6 +39,16 @@ NO_OFFLINE_LANGUAGE = ("Offline voice input is not good enough in {language} yet
                        "(or set DEEPGRAM_API_KEY). The VAD still shows when you speak.")
 LATE_FINAL_S = 10.0  # a final this late after its interim words were answered is not answered again
 MAX_CHUNK_S = 2.0   # a microphone sends 10-100 ms frames; a longer chunk is a broken or hostile client
+MAX_VAD_BACKLOG = 4  # windows (128 ms): audio coming faster than real time waits for the VAD, which
+                     # must not fall behind what the STT has heard
+
+
+_live: weakref.WeakSet[VoiceChannel] = weakref.WeakSet()
+
+
+def live_voice_streams() -> int:
+    """Voice streams of this process that were started and not closed yet."""
+    return len(_live)
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,8 @@ class VoiceChannel:
         self.level = 0.0
         self.discarded_s = 0.0
         self.segmenter = SpeechSegmenter(self._preset)
+        self._vad_slot: VadSlot | None = None          # this stream's row in the batched VAD, from its first window
+        self._vad_task: asyncio.Task | None = None     # handles the VAD's events in order
         self.transcriber: LiveTranscriber | None = None
         self.segments: SegmentTranscriber | None = None   # the offline recogniser, when it hears this stream
         self._switching: asyncio.Task | None = None        # Deepgram failed for good: the switch to it
@@ -86,7 +100,9 @@ class VoiceChannel:
 
     async def start(self) -> None:
         """Open the persistent STT connection, or start the offline recogniser (or say why voice input is off)."""
+        _live.add(self)   # before any await: a capacity check and this start cannot interleave
         self._note(StateChange, state="stream_open", detail=f"environment {self.session.environment}")
+        await shared_batched_vad().warm()
         if self.stt is None:
             await self._start_offline()
             return
@@ -144,6 +160,12 @@ class VoiceChannel:
         self._turn_task = asyncio.create_task(self._after(previous, self.session.speak("did_not_catch")))
 
     async def close(self) -> None:
+        _live.discard(self)
+        if self._vad_slot is not None:
+            self._vad_slot.close()
+        if self._vad_task is not None:
+            self._vad_task.cancel()
+            await asyncio.gather(self._vad_task, return_exceptions=True)
         if self._final_watch is not None:
             self._final_watch.cancel()
         await self._cancel_turn()
@@ -184,8 +206,13 @@ class VoiceChannel:
         if self.assistant_busy and not self.session.interruptions:
             self.discarded_s += chunk.seconds   # interruptions off: the user waits for the answer
             return
-        for event in self.segmenter.push(chunk):
-            await self._on_vad(event)
+        windows = self.segmenter.windows(chunk)
+        if windows and self._vad_slot is None:
+            self._vad_slot = shared_batched_vad().open(self._on_vad_result)
+        for window in windows:   # their events come back within a batch tick (<= 32 ms)
+            self._vad_slot.submit(window)
+        if self._vad_slot is not None and self._vad_slot.backlog > MAX_VAD_BACKLOG:
+            await self._vad_slot.settled()
         if self.transcriber is not None:
             if self._to_stt is None or self._to_stt.in_rate != chunk.sample_rate:
                 self._to_stt = StreamingResampler(chunk.sample_rate, voice_settings().stt_sample_rate)
@@ -197,7 +224,27 @@ class VoiceChannel:
             self._note(ErrorEvent, message="The microphone sent audio we could not use.", stage="input",
                        detail=message[:160])
 
-    async def _on_vad(self, event) -> None:
+    def _on_vad_result(self, window, probability: float) -> None:
+        """The batched VAD's result for one of this stream's windows (in order, on the loop)."""
+        events = self.segmenter.step(window, probability)
+        if events:
+            previous = self._vad_task
+            self._vad_task = asyncio.get_running_loop().create_task(self._handle_vad(previous, events))
+
+    async def _handle_vad(self, previous: asyncio.Task | None, events: list[VadEvent]) -> None:
+        if previous is not None and not previous.done():
+            await asyncio.gather(previous, return_exceptions=True)
+        for event in events:
+            await self._on_vad(event)
+
+    async def vad_settled(self) -> None:
+        """Wait until every frame received so far has been through the VAD and its events handled."""
+        if self._vad_slot is not None:
+            await self._vad_slot.settled()
+        while self._vad_task is not None and not self._vad_task.done():
+            await asyncio.gather(self._vad_task, return_exceptions=True)
+
+    async def _on_vad(self, event: VadEvent) -> None:
         if event.kind == VadEventKind.SPEECH_STARTED:
             self._note(VadActivity, kind=event.kind.value, at_s=round(event.at_s, 3),
                        environment=self.session.environment)

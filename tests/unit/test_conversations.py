@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import time
 
+import numpy as np
 import pytest
 
 from assistant import ErrorEvent, ProviderFallback, Session, Thinking, UserTranscript
@@ -200,3 +201,84 @@ def test_get_does_not_return_an_expired_conversation():
     old = store.start("old", "en", "medium", True)
     old.last_used -= 120
     assert store.get("old") is None and len(store) == 0
+
+
+# -- idle conversations are compacted ----------------------------------------------------------
+
+async def typed_turns(conversation: Conversation, texts: list[str]) -> None:
+    for text in texts:
+        async for event in conversation.session.handle_text(text):
+            conversation.view.apply(event)
+
+
+async def test_an_idle_conversation_keeps_what_a_returning_visitor_needs():
+    from assistant.voice.recording import ConversationRecorder
+    from demo.sessions import IDLE_EVENTS
+
+    conversation = offline_conversation("idle", "es")
+    session = conversation.session
+    session.recorder = ConversationRecorder(session.id)
+    await typed_turns(conversation, ["de Madrid a Londres mañana", "hola", "y de París a Roma el viernes"] * 6)
+    session.recorder.add_audio("visitor", np.ones(4800, np.int16), 48000)
+    messages, history = list(conversation.view.messages), list(session.history)
+    badges, metrics = dict(conversation.view.badges), conversation.view.latest_metrics
+    last_events = list(session.events)[-IDLE_EVENTS:]
+    assert len(session.events) > IDLE_EVENTS and session.recorder.buffered_bytes > 0
+
+    conversation.compact()
+
+    # kept: the language, the chat pane, the model's history, the latest metrics, the newest events
+    assert session.language == "es" and conversation.view.messages == messages and list(session.history) == history
+    assert conversation.view.badges == badges and conversation.view.latest_metrics is metrics
+    assert list(session.events) == last_events
+    # dropped: older events (the recording keeps them on disk), the recorder's buffers
+    assert session.recorder.buffered_bytes == 0
+    _wav, exported = session.recorder.export()
+    recorded = json.loads(exported.read_text())["events"]
+    assert len(recorded) > IDLE_EVENTS and recorded[-1]["seq"] == last_events[-1].seq
+    # an event shown before compaction is still not shown twice; the next turn shows as usual
+    assert conversation.view.apply(last_events[-1]) is False
+    await typed_turns(conversation, ["de Madrid a Londres mañana"])
+    assert len(conversation.view.messages) == len(messages) + 2
+    session.recorder.close()
+
+
+async def test_a_conversation_with_a_live_stream_or_turn_is_not_compacted():
+    conversation = offline_conversation("busy")
+    await typed_turns(conversation, ["from Madrid to London tomorrow"] * 20)
+    before = len(conversation.session.events)
+    conversation.channel = object()   # a live voice stream
+    conversation.compact()
+    assert len(conversation.session.events) == before and not conversation.compacted
+    conversation.channel = None
+    turn = conversation.session.handle_text("from Paris to Rome tomorrow")
+    await turn.__anext__()            # a turn is running
+    conversation.compact()
+    assert len(conversation.session.events) > before and not conversation.compacted
+    await turn.aclose()
+
+
+def test_the_store_compacts_conversations_unused_for_a_while():
+    from demo.sessions import COMPACT_AFTER_S
+
+    store = ConversationStore()
+    old, recent = store.put(offline_conversation("old")), store.put(offline_conversation("recent"))
+    old.last_used -= COMPACT_AFTER_S + 1
+    store.get("recent")
+    assert old.compacted and not recent.compacted
+    store.get("old")                  # the visitor is back: in use again
+    assert not old.compacted
+
+
+async def test_ending_a_stream_closes_it_and_compacts_the_conversation():
+    from assistant.voice import VoiceChannel, live_voice_streams
+
+    conversation = offline_conversation("voice")
+    channel = VoiceChannel(conversation.session, None)
+    conversation.channel = channel
+    before = live_voice_streams()
+    await channel.start()
+    assert live_voice_streams() == before + 1
+    await conversation.end_stream(channel)
+    assert conversation.channel is None and conversation.compacted
+    assert live_voice_streams() == before
