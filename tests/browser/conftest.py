@@ -19,6 +19,17 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+def launch_mic_browser(playwright, folder: Path, words: str, *extra_flags: str):
+    """Chromium whose fake microphone plays `words` spoken by espeak-ng (a WAV written to `folder`)."""
+    from tests.speech_audio import speech_wav
+
+    wav = folder / "request.wav"
+    speech_wav(wav, words)
+    flags = CHROMIUM_FLAGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                              f"--use-file-for-fake-audio-capture={wav}", *extra_flags]
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

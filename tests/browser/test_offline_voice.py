@@ -7,9 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.speech_audio import speech_wav
 
-from .conftest import CHROMIUM, CHROMIUM_FLAGS, start_app, stop_app
+from .conftest import launch_mic_browser, start_app, stop_app
 
 pytestmark = pytest.mark.browser
 REQUEST = "I want to fly from Madrid to London tomorrow"
@@ -39,11 +38,8 @@ def offline_app(whisper_model):
 
 @pytest.fixture(scope="module")
 def mic_browser(playwright, tmp_path_factory):
-    wav = tmp_path_factory.mktemp("mic") / "request.wav"
-    speech_wav(wav, REQUEST)
-    flags = CHROMIUM_FLAGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                              f"--use-file-for-fake-audio-capture={wav}", "--autoplay-policy=no-user-gesture-required"]
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
+    browser = launch_mic_browser(playwright, tmp_path_factory.mktemp("mic"), REQUEST,
+                                 "--autoplay-policy=no-user-gesture-required")
     yield browser
     browser.close()
 

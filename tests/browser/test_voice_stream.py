@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.fakes.deepgram import FakeDeepgram
-from tests.speech_audio import speech_wav
 
-from .conftest import CHROMIUM, CHROMIUM_FLAGS, start_app, stop_app
+from .conftest import launch_mic_browser, start_app, stop_app
 
 pytestmark = pytest.mark.browser
 REQUEST = "from Madrid to London tomorrow"
@@ -32,11 +31,7 @@ def voice_app(deepgram):
 @pytest.fixture(scope="module")
 def mic_browser(playwright, tmp_path_factory):
     """Chromium whose microphone plays a speech WAV."""
-    wav = tmp_path_factory.mktemp("mic") / "request.wav"
-    speech_wav(wav, REQUEST)
-    flags = CHROMIUM_FLAGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                              f"--use-file-for-fake-audio-capture={wav}"]
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
+    browser = launch_mic_browser(playwright, tmp_path_factory.mktemp("mic"), REQUEST)
     yield browser
     browser.close()
 
