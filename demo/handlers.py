@@ -13,6 +13,7 @@ from .chat_view import ChatView
 from .event_log import DEFAULT_KINDS, latency_figure, log_html, log_rows
 from .render import route_card, status_html
 from .sessions import Conversation, conversations
+from .startup import warm_up
 
 Message = dict
 
@@ -51,6 +52,7 @@ def load_visitor(browser_copy: dict | None, language: str, environment: str, int
         conversation = conversations().start(None, language, environment, bool(interruptions))
         conversation.view.greet(conversation.session.language)
     session = conversation.session
+    warm_up(session.language)
     return (conversation.visitor_id, conversation.view.messages, session.language, route_card(session.language),
             status_html(conversation.view.badges), log_view(conversation, kinds), conversation.browser_copy())
 
@@ -64,6 +66,7 @@ def change_language(language: str, visitor_id: str | None, environment: str, int
     if old is not None and any(m["role"] == "user" for m in old.view.messages):
         note = f"New conversation in {fresh.session.language}: the language is fixed for a conversation."
     fresh.view.greet(fresh.session.language, note)
+    warm_up(fresh.session.language)
     return (fresh.visitor_id, fresh.view.messages, "", route_card(language), status_html(),
             log_view(fresh, kinds), None, fresh.browser_copy())
 

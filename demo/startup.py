@@ -28,10 +28,20 @@ def clear_caches() -> None:
         room.clear_caches()
 
 
-def warm_up(language: str) -> threading.Thread:
-    """Load the world gazetteer and the language's word tables in the background (first start: the
-    gazetteer is built from its data packages, ~5-15 s; later starts load it in under a second), so
-    the first visitor's turn does not wait and the page is up at once."""
+_warmed: set[str] = set()
+_warm_lock = threading.Lock()
+
+
+def warm_up(language: str) -> threading.Thread | None:
+    """Load the world gazetteer and the language's word tables in the background, once per language
+    (first start: the gazetteer is built from its data packages, ~5-15 s; later loads take under a
+    second). Called when a page loads or picks a language, so neither the server's start nor the
+    visitor's first turn waits for it."""
+    with _warm_lock:
+        if language in _warmed:
+            return None
+        _warmed.add(language)
+
     def run() -> None:
         try:
             languages.prepare_reading(language)

@@ -12,7 +12,7 @@ from .event_log import DEFAULT_KINDS, LOG_KINDS, log_html
 from .render import language_choices, route_card, status_html, voice_note
 from .rtc import rtc_configuration, server_rtc_configuration, turn_banner
 from .sessions import STORAGE_KEY, browser_secret
-from .startup import validate_all, warm_up
+from .startup import validate_all
 from .tabs import airline_aliases, fallback_simulation, language_qa, livekit_panel
 from .voice_stream import ConsoleStreamHandler
 
@@ -39,7 +39,6 @@ def build_demo() -> gr.Blocks:
     validate_all()
     settings, voice = app_settings(), voice_settings()
     language = settings.default_language
-    warm_up(language)
     with gr.Blocks(title="Polyglot Console", css=CSS, delete_cache=(3600, 3600),
                    theme=gr.themes.Soft(font=["system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"])) as demo:
         visitor = gr.State("")
