@@ -81,7 +81,8 @@ def _nothing_found(outcome: SearchOutcome, query: FlightQuery, language: str, de
               "destination": place_name(query.destination, language), "date": date_text}
     if outcome.unfiltered_count and has_filters(details):  # the search found flights; the filters left none
         filters = joined(detail_labels(details, language, spoken=spoken, filters_only=True), language)
-        return phrase(language, "no_flights_filtered", count=outcome.unfiltered_count, filters=filters, **places)
+        count = spoken_number(outcome.unfiltered_count, language, use="count") if spoken else outcome.unfiltered_count
+        return phrase(language, "no_flights_filtered", count=count, filters=filters, **places)
     return phrase(language, "no_flights", **places)
 
 
