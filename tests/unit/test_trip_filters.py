@@ -90,7 +90,7 @@ def test_when_the_filters_leave_nothing_the_panes_say_which():
                     "nonstop and leaving before 6:00\u202fAM.")
     assert "cheapest" not in chat  # an order filters nothing
     speech = speech_text(outcome, QUERY, "en", details=details)
-    assert "None of the 6 flights" in speech and "leaving before six AM" in speech
+    assert "None of the six flights" in speech and "leaving before six AM" in speech   # numbers in words
     plain = chat_markdown(SearchOutcome([], "demo"), QUERY, "en", details=details)
     assert plain.startswith("I couldn't find any flights")  # the search itself found none
 
