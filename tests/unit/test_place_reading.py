@@ -44,6 +44,9 @@ def test_every_languages_from_and_to_markers_set_the_roles(language):
     ("I need a flight to Toronto from New York", "en", ("NYC", "YTO")),
     ("from JFK to Heathrow", "en", ("JFK", "LHR")),
     ("yyz to lhr dec 18", "en", ("YYZ", "LHR")),
+    ("what flights leave boston and arrive in denver", "en", ("BOS", "DEN")),       # ATIS phrasing
+    ("show me flights out of pittsburgh arriving at san francisco", "en", ("PIT", "SFO")),
+    ("i would like a flight between boston and denver", "en", ("BOS", "DEN")),
     ("来週の月曜日に大阪からソウルへ行きたい", "ja", ("OSA", "SEL")),
     ("Quiero volar de Sevilla a Valencia mañana", "es", ("SVQ", "VLC")),
     ("Ich möchte morgen von Hamburg nach Köln fliegen", "de", ("HAM", "CGN")),
