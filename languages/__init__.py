@@ -6,8 +6,7 @@ from .phrases import phrase
 from .common_words import prepare as prepare_reading
 from .folding import fold, fold_name
 from .place_reading import PlaceReading, read_places
-from .places import (CityMention, PlaceMention, city_airports, city_code_for, city_name, find_cities, find_places,
-                     place_label, same_place)
+from .places import PlaceMention, city_airports, city_code_for, city_name, find_places, place_label, same_place
 from .registry import Language, TtsRoute
 from .routing import (Resolution, all_languages, filler_words, get_language, normalize_code, offline_stt_language,
                       stt_route, tts_route)
@@ -17,7 +16,7 @@ from .trip_words import find_trip_details, split_return
 
 __all__ = [
     "ConfigError", "prepare_reading", "config_dir", "load_config", "find_date", "phrase", "PlaceReading", "read_places",
-    "place_label", "same_place", "CityMention", "PlaceMention", "city_airports", "city_code_for", "city_name", "find_cities",
+    "place_label", "same_place", "PlaceMention", "city_airports", "city_code_for", "city_name",
     "find_places", "fold", "fold_name", "Language", "TtsRoute", "clear_caches", "validate_config", "Resolution",
     "all_languages", "get_language", "normalize_code", "stt_route", "tts_route", "dominant_script", "is_in_script",
     "PartOfDay", "SortOrder", "TripDetails", "find_trip_details", "split_return", "filler_words", "offline_stt_language",

@@ -116,8 +116,7 @@ def commonness(folded: str, code: str, *, marked: bool = False) -> float:
 def is_frequent_word(folded: str, code: str) -> bool:
     """True when `folded` is an everyday word of language `code` or English (Zipf >= 3.5): not a
     name to guess at when it follows a from/to word."""
-    return (_frequent_set(code).get(folded, 0.0) >= FREQUENT_ZIPF
-            or _frequent_set("en").get(folded, 0.0) >= FREQUENT_ZIPF)
+    return max(word_zipf(folded, code), word_zipf(folded, "en")) >= FREQUENT_ZIPF
 
 
 def word_zipf(folded: str, code: str) -> float:

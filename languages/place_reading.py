@@ -265,7 +265,6 @@ def read_places(text: str, code: str, *, expecting: str | None = None) -> PlaceR
     candidates.sort(key=lambda item: item[0].start)
     candidates = _dash_pairs(candidates, text)
     roles = [(m, r) for m, r in candidates if _accepted(m, r, found, text, code, candidates)]
-    roles.sort(key=lambda item: item[0].start)
 
     settled: list[tuple[PlaceMention, str | None, Place | None, tuple[Place, ...]]] = []
     qualifier_words: set[int] = set()

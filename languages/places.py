@@ -61,17 +61,6 @@ class PlaceMention:
         return is_cased(self.surface) and self.surface[:1].isupper()
 
 
-@dataclass(frozen=True)
-class CityMention:
-    """A city found in text: its code, where it is, and any glued prefix or case ending."""
-
-    city: str
-    start: int
-    end: int
-    prefix: str
-    suffix: str
-
-
 def words(text: str) -> list[Word]:
     """The words of `text`, each folded like the gazetteer's names."""
     return [Word(m.start(), m.end(), m.group(), fold_name(m.group())) for m in _TOKEN.finditer(text)]
@@ -178,19 +167,6 @@ def find_places(text: str, code: str) -> list[PlaceMention]:
         else:
             i += 1
     return mentions
-
-
-def code_after_marker(word: Word) -> Place | None:
-    """An airport or city code written in any case ("from jfk"): only read where a marker says so."""
-    raw = word.text
-    if len(raw) == 3 and raw.isascii() and raw.isalpha():
-        return gazetteer().place(raw)
-    return None
-
-
-def find_cities(text: str, code: str) -> list[CityMention]:
-    """Cities named in `text` as codes and offsets (any spelling the gazetteer has), in order."""
-    return [CityMention(m.place.code, m.start, m.end, m.prefix, m.suffix) for m in find_places(text, code)]
 
 
 def city_code_for(code: str) -> str | None:
