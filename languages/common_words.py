@@ -13,7 +13,7 @@ import math
 from functools import lru_cache
 
 from .folding import fold_name
-from .gazetteer import gazetteer
+from .gazetteer import PRIMARY_TIER, gazetteer
 
 log = logging.getLogger(__name__)
 TOP_WORDS = 50_000
@@ -25,6 +25,7 @@ _WORDFREQ_CODES = {"no": "nb", "tl": "fil", "zh-TW": "zh"}
 
 
 HOME_BONUS = 1.0          # Zipf a city gains in the languages of its own country ("københavn" in Danish)
+FOREIGN_NAME_PENALTY = 1.0  # Zipf less for a name that is only an alternate name of a place abroad ("sala", Salé)
 _CLDR_CODES = {"no": "nb", "tl": "fil", "zh-TW": "zh"}
 
 
@@ -82,8 +83,10 @@ def word_excess(code: str, home: bool = False) -> dict[str, float]:
             continue
         places = index.lookup(folded)
         countries = home_countries(code) if home else frozenset()
-        excess = zipf - max(expected_zipf(p.population, len(p.names)) + (HOME_BONUS if p.country in countries else 0.0)
-                            for p in places) if places else 0.0
+        foreign = FOREIGN_NAME_PENALTY if (min(tier for _, tier in index.index[folded]) > PRIMARY_TIER and
+                                           not any(p.country in home_countries(code) for p in places)) else 0.0
+        excess = zipf + foreign - max(expected_zipf(p.population, len(p.names)) +
+                                      (HOME_BONUS if p.country in countries else 0.0) for p in places) if places else 0.0
         if excess > found.get(folded, EXCESS_COMMON - 1e-9):
             found[folded] = excess
     return {name: value for name, value in found.items() if value >= EXCESS_COMMON}

@@ -26,7 +26,7 @@ from .places import PlaceMention, Word, find_places, words
 from .registry import LanguageSpec
 from .routing import get_language
 
-EXCESS_MARKED_LOWERCASE = 1.0  # a lower-case name after from/to must be this little of a word
+EXCESS_MARKED_LOWERCASE = 0.9  # a lower-case name after from/to must be this little of a word
 AMBIGUOUS_RATIO = 0.5
 SAME_COUNTRY_RATIO = 0.1   # a place this big relative to the first wins when it shares the other end's country   # a second place this big relative to the first (population x fame) is asked about
 
@@ -65,14 +65,17 @@ def _marked_by_words(mention: PlaceMention, found: list[Word], code: str) -> str
     position, phrases, endings = _markers(code)
     if mention.prefix:
         for role in ("from", "to"):
-            if (mention.prefix,) in phrases[role]:
+            if (mention.prefix,) in phrases[role] or (mention.prefix.rstrip("'"),) in phrases[role]:
                 return role
     if mention.suffix and mention.suffix.lstrip("'") in set().union(*endings.values()):
         return "from" if mention.suffix.lstrip("'") in endings["from"] else "to"
-    if not mention.suffix and (endings["from"] or endings["to"]):   # a curated case form: "Helsingistä"
+    if not mention.suffix and (endings["from"] or endings["to"]):   # a case form: "Helsingistä", "Tokioon"
         surface = fold_name(mention.surface)
+        if surface in _curated_case_forms(code):
+            return _curated_case_forms(code)[surface]
         for ending, role in sorted(((e, r) for r in ("from", "to") for e in endings[r] if e), key=lambda x: -len(x[0])):
-            if surface.endswith(ending) and len(surface) > len(ending) + 2:
+            if surface.endswith(ending) and len(surface) > len(ending) + 2 and \
+                    _is_case_form(surface[:-len(ending)], mention.places):
                 return role
     if mention.before or mention.after:  # inside a run of Han, kana or Thai
         for role in ("from", "to"):
@@ -99,6 +102,30 @@ def _marked_by_words(mention: PlaceMention, found: list[Word], code: str) -> str
     return None
 
 
+@lru_cache(maxsize=64)
+def _curated_case_forms(code: str) -> dict[str, str]:
+    """The case forms in a language's curated city names (after the first, which is the name itself)
+    -> the role their ending gives: Finnish "Tokioon" -> "to"."""
+    _, _, endings = _markers(code)
+    spec: LanguageSpec = (get_language(code) or get_language("en")).spec
+    forms: dict[str, str] = {}
+    for names in spec.city_names.values():
+        for name in names[1:]:
+            folded = fold_name(name)
+            for ending, role in sorted(((e, r) for r in ("from", "to") for e in endings[r] if e), key=lambda x: -len(x[0])):
+                if folded.endswith(ending) and len(folded) > len(ending) + 2:
+                    forms.setdefault(folded, role)
+                    break
+    return forms
+
+
+def _is_case_form(stem: str, places: tuple[Place, ...]) -> bool:
+    """Whether a name with an ending cut off is another name of the same place, perhaps with a glide
+    ("Lontoo-sta", "New York-i-sta"); "Londra" is not "Londr" + "a"."""
+    names = {fold_name(n) for p in places for n in p.names}
+    return any(len(stem) - extra >= 2 and stem[:len(stem) - extra] in names for extra in (0, 1, 2))
+
+
 def role_of(mention: PlaceMention, found: list[Word], code: str) -> str | None:
     """"from" / "to" when a marker of the language (or English) says so, else None."""
     return _marked_by_words(mention, found, code) or (None if code == "en" else _marked_by_words(mention, found, "en"))
@@ -121,6 +148,10 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
     word_likeness = commonness(_stem(mention), code)
     lowercase = is_cased(mention.surface) and not mention.capitalized
     if role:  # "to Nice" is a place; "to reading" in lower case is a word
+        if lowercase and word_likeness >= EXCESS_COMMON and is_frequent_word(_stem(mention), code) and not any(
+                m is not mention and (m.is_code or r is not None or commonness(_stem(m), code) < EXCESS_COMMON)
+                for m, r in others):
+            return False   # "chegou ao porto", "un jus d'orange": a lone everyday word after "to"/"of"
         return commonness(_stem(mention), code, marked=True) < (
             EXCESS_MARKED_LOWERCASE if lowercase else EXCESS_VERY_COMMON)
     marked = [m for m, r in others if r and m is not mention]
@@ -229,14 +260,54 @@ def _guess(found: list[Word], j: int, code: str) -> tuple[Place | None, int]:
 
 
 _DASH = regex.compile(r"\s*(?:-|–|—|->|→|>|/)\s*")
+_SPACE = regex.compile(r"\s+")
 
 
-def _dash_pairs(candidates: list[tuple[PlaceMention, str | None]], text: str) -> list[tuple[PlaceMention, str | None]]:
-    """"Lyon-Nice", "BOS → SEA": two names joined by a dash or an arrow go from the first to the second."""
+def _plainly_places(first: PlaceMention, second: PlaceMention, code: str) -> bool:
+    """Two names side by side read as a route when one is hardly a word, or both are capitalised
+    and neither is an everyday word ("Flyg Stockholm Visby")."""
+    likeness = (commonness(_stem(first), code), commonness(_stem(second), code))
+    if any(value >= (EXCESS_VERY_COMMON if mention.capitalized else EXCESS_MARKED_LOWERCASE)
+           for mention, value in zip((first, second), likeness)):
+        return False   # "la sala", "una granada": an article or a word beside a name
+    return min(likeness) < EXCESS_COMMON or (first.capitalized and second.capitalized)
+
+
+def _city_airports_joined(candidates: list[tuple[PlaceMention, str | None]], text: str
+                          ) -> list[tuple[PlaceMention, str | None]]:
+    """"London Heathrow", "в Москву Домодедово", "Paris Charles de Gaulle": a city followed by one of
+    its airports is that airport, in the role either of them has."""
+    out: list[tuple[PlaceMention, str | None]] = []
+    for mention, role in candidates:
+        if out and _SPACE.fullmatch(text[out[-1][0].end:mention.start] or " "):
+            city, city_role = out[-1]
+            airports = [p for p in mention.places if p.kind == "airport" and
+                        any(p.code in c.airports and p.code != c.code for c in city.places)]
+            if airports and not city.is_code:
+                joined = PlaceMention((airports[0],), city.start, mention.end, city.first_word, mention.last_word,
+                                      text[city.start:mention.end], prefix=city.prefix, suffix=mention.suffix)
+                out[-1] = (joined, role if mention.suffix else city_role or role)   # "Londra Heathrow'dan"
+                continue
+        out.append((mention, role))
+    return out
+
+
+def _route_pairs(candidates: list[tuple[PlaceMention, str | None]], found: list[Word], text: str, code: str
+                 ) -> list[tuple[PlaceMention, str | None]]:
+    """"Lyon-Nice", "BOS → SEA", "VOL PARIS DAKAR": two unmarked names joined by a dash or an arrow, or
+    side by side with one of them plainly a place, go from the first to the second. A qualifier
+    ("London Ontario", "Portland Maine") is not the second end of a route."""
     out = list(candidates)
     for i in range(len(out) - 1):
         (first, first_role), (second, second_role) = out[i], out[i + 1]
-        if first_role is None and second_role is None and _DASH.fullmatch(text[first.end:second.start]):
+        if first_role is not None or second_role is not None:
+            continue
+        gap = text[first.end:second.start]
+        if _DASH.fullmatch(gap):
+            out[i], out[i + 1] = (first, "from"), (second, "to")
+        elif _SPACE.fullmatch(gap) and not first.is_code and not second.is_code and \
+                _plainly_places(first, second, code) and \
+                qualifier_matches(list(first.places), found, first.last_word + 1, code)[0] is None:
             out[i], out[i + 1] = (first, "from"), (second, "to")
     return out
 
@@ -263,7 +334,7 @@ def read_places(text: str, code: str, *, expecting: str | None = None) -> PlaceR
                 (word.text[:1].isupper() or len(word.folded) >= 4):
             unknown, unknown_role = word.text, role
     candidates.sort(key=lambda item: item[0].start)
-    candidates = _dash_pairs(candidates, text)
+    candidates = _route_pairs(_city_airports_joined(candidates, text), found, text, code)
     roles = [(m, r) for m, r in candidates if _accepted(m, r, found, text, code, candidates)]
 
     settled: list[tuple[PlaceMention, str | None, Place | None, tuple[Place, ...]]] = []

@@ -61,6 +61,11 @@ class PlaceMention:
         return is_cased(self.surface) and self.surface[:1].isupper()
 
 
+def fold_prefix(prefix: str) -> str:
+    """A glued prefix folded like the word it is glued to: French "d’" stays "d'" (alone it folds to "d")."""
+    return fold_name(prefix + "x")[:-1]
+
+
 def words(text: str) -> list[Word]:
     """The words of `text`, each folded like the gazetteer's names."""
     return [Word(m.start(), m.end(), m.group(), fold_name(m.group())) for m in _TOKEN.finditer(text)]
@@ -143,7 +148,7 @@ def find_places(text: str, code: str) -> list[PlaceMention]:
     """Every name of a place in `text` (language `code` decides prefixes and case endings), in order."""
     language = get_language(code) or get_language("en")
     spec = language.spec
-    prefixes = tuple(sorted({fold_name(p) for p in spec.matching.attached_prefixes if fold_name(p)},
+    prefixes = tuple(sorted({fold_prefix(p) for p in spec.matching.attached_prefixes if fold_prefix(p)},
                             key=len, reverse=True))
     endings = tuple(sorted({fold_name(e).lstrip("'") for e in (*spec.markers.from_.suffixes, *spec.markers.to.suffixes)
                             if len(fold_name(e).lstrip("'")) > 1}, key=len, reverse=True))

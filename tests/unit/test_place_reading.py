@@ -116,6 +116,32 @@ async def test_an_unknown_place_is_named_back_in_the_visitors_language():
         assert understood.destination == "LON" and understood.unknown_place == "Xyzzyville"
 
 
+@pytest.mark.parametrize("text, code, expected", [
+    ("vol d'alger a marseille mardi", "fr", ("ALG", "MRS")),            # an elided "de"
+    ("vols sans escale d’atlanta à washington", "fr", ("ATL", "WAS")),
+    ("VOL PARIS DAKAR DEMAIN", "fr", ("PAR", "DSS")),                   # side by side, no from/to word
+    ("Vol Strasbourg Nice demain matin", "fr", ("SXB", "NCE")),
+    ("Flyg Stockholm Visby den första december", "sv", ("STO", "VBY")),
+    ("FLUG BERLIN NEW YORK 18.12.", "de", ("BER", "NYC")),
+    ("London Ontario to Vancouver", "en", ("YXU", None)),               # a qualifier, not a second end
+    ("Paris Charles de Gaulle à New York JFK", "fr", ("CDG", "JFK")),   # a city and one of its airports
+    ("Londra Heathrow'dan İstanbul'a", "tr", ("LHR", "IST")),
+])
+def test_elisions_names_side_by_side_and_a_city_with_its_airport(text, code, expected):
+    origin, destination = codes(text, code)
+    assert origin == expected[0] and (expected[1] is None or destination == expected[1])
+
+
+@pytest.mark.parametrize("text, code", [
+    ("O navio já chegou ao porto", "pt"), ("Un jus d'orange, s'il vous plaît", "fr"),
+    ("¿Hay una mesa libre en la sala VIP?", "es"), ("De postre me comí una granada", "es"),
+    ("Bitllet només d'anada", "ca"),
+])
+def test_a_lone_everyday_word_after_to_or_of_names_no_place(text, code):
+    reading = read_places(text, code)
+    assert (reading.origin, reading.destination) == (None, None)
+
+
 def test_typos_beside_from_and_to_words_are_read_as_the_place():
     assert codes("from bostn to chicgo tomorrow") == ("BOS", "CHI")
     assert codes("minneapolis to seatle on the 8th") == ("MSP", "SEA")
