@@ -6,8 +6,8 @@ or, when it asked for more, what it kept, is compared with the expected codes an
 and any of its airports count as the same place (NYC and JFK both answer "New York"). Then every
 sentence of `no_places.yaml` (none names a place) goes through the same reader; any place found
 there is a false place. Prints per-language rates, the misses (with --misses), and last
-`understood: 0.XX` and `false_places: N`.
-Run: python bench/understanding.py [--misses] [--lang es,fr]
+`understood: 0.XX` and `false_places: N`. `--set holdout` reads `holdout.yaml` instead (same format).
+Run: python bench/understanding.py [--set requests|holdout] [--misses] [--lang es,fr]
 """
 from __future__ import annotations
 
@@ -46,9 +46,11 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", action="store_true", help="print every request not understood")
     parser.add_argument("--lang", default="", help="only these languages (comma-separated)")
+    parser.add_argument("--set", default="requests", choices=["requests", "holdout"],
+                        help="which request file of tests/data/understanding/ to run")
     options = parser.parse_args()
     wanted = {c for c in options.lang.split(",") if c}
-    data = yaml.safe_load((DATA / "requests.yaml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((DATA / f"{options.set}.yaml").read_text(encoding="utf-8"))
     today = data["today"]
     totals, right = defaultdict(int), defaultdict(int)
     began = time.perf_counter()
