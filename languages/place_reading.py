@@ -67,8 +67,11 @@ def _marked_by_words(mention: PlaceMention, found: list[Word], code: str) -> str
         for role in ("from", "to"):
             if (mention.prefix,) in phrases[role] or (mention.prefix.rstrip("'"),) in phrases[role]:
                 return role
-    if mention.suffix and mention.suffix.lstrip("'") in set().union(*endings.values()):
-        return "from" if mention.suffix.lstrip("'") in endings["from"] else "to"
+    suffix = mention.suffix.lstrip("'")
+    if suffix:   # a case ending, perhaps after the vowel a stem took back ("Rovaniem-eltä")
+        for role in ("from", "to"):
+            if suffix in endings[role] or any(len(e) >= 2 and suffix.endswith(e) for e in endings[role]):
+                return role
     if not mention.suffix and (endings["from"] or endings["to"]):   # a case form: "Helsingistä", "Tokioon"
         surface = fold_name(mention.surface)
         if surface in _curated_case_forms(code):
@@ -147,6 +150,8 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
         return True
     word_likeness = commonness(_stem(mention), code)
     lowercase = is_cased(mention.surface) and not mention.capitalized
+    if mention.suffix and not role and word_zipf(fold_name(mention.surface), code) >= FREQUENT_ZIPF:
+        return False   # an everyday word that only looks like a case form of a name ("lentoa", "Kas")
     if role:  # "to Nice" is a place; "to reading" in lower case is a word
         if lowercase and word_likeness >= EXCESS_COMMON and is_frequent_word(_stem(mention), code) and not any(
                 m is not mention and (m.is_code or r is not None or commonness(_stem(m), code) < EXCESS_COMMON)

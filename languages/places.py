@@ -14,7 +14,7 @@ from functools import lru_cache
 import regex
 
 from .folding import fold_name, is_cased, is_unspaced
-from .gazetteer import Place, gazetteer
+from .gazetteer import KIND_WEIGHT, Place, gazetteer
 from .registry import cities_file
 from .routing import get_language
 from .scripts import char_script
@@ -76,6 +76,46 @@ def _mention(places: list[Place], text: str, first: Word, last: Word, i: int, j:
     return PlaceMention(unique, first.start, last.end, i, j, text[first.start:last.end], **extra)
 
 
+# Letters a name's nominative ends in that a case form replaces ("Brno" -> "z Brna", "Ρόδος" -> "Ρόδο",
+# "Анталья" -> "в Анталью", "Rovaniemi" -> "Rovaniemeltä"): vowels, soft and short signs, Greek final s.
+_STEM_VOWELS = "aeiouyαεηιουωσςаеёиоуыэюяйьєії"
+
+
+def stem_key(folded: str) -> str:
+    """A name or word without its final vowels (see `_STEM_VOWELS`): the part case forms share."""
+    return folded.rstrip(_STEM_VOWELS)
+
+
+@lru_cache(maxsize=1)
+def _stems() -> dict[str, tuple[str, ...]]:
+    """Stem keys of names (a name's final one or two vowels dropped) -> those names, for inflected
+    languages; names ending in a consonant are their own key ("ниш" is Niš before Nishio's "нишио")."""
+    stems: dict[str, list[str]] = {}
+    for name in gazetteer().index:
+        key = stem_key(name)
+        if len(name) - len(key) <= 2 and len(key.rsplit(" ", 1)[-1]) >= 3 and not is_unspaced(name):
+            stems.setdefault(key, []).append(name)
+    return {key: tuple(sorted(names, key=len)) for key, names in stems.items()}
+
+
+def _stem_lookup(parts: list[str], last: str, capitalised: bool) -> tuple[list[Place], str]:
+    """Places whose name's stem the last word carries with a case ending that starts with a vowel
+    ("kosic", "Brn-a", "malag-y", "rovaniem-eltä", "самар-ы"), biggest first; and the ending.
+    A stem of three letters only for a capitalised word with an ending, inside a sentence."""
+    index = gazetteer()
+    for cut in range(0, min(MAX_SUFFIX, len(last)) + 1):
+        key = stem_key(last[:len(last) - cut])
+        ending = last[len(key):]
+        if len(key) < (3 if capitalised and ending else 4) or len(ending) > 5 or \
+                (ending and ending[0] not in _STEM_VOWELS):
+            continue
+        names = _stems().get(" ".join([*parts, key]))
+        hits = {p for name in names or () for p in index.lookup(name, own_names_only=len(last) < 4)}
+        if hits:
+            return sorted(hits, key=lambda p: (-p.population * KIND_WEIGHT[p.kind], p.code)), ending
+    return [], ""
+
+
 def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...], inflected: bool,
                   max_words: int, endings: tuple[str, ...] = ()) -> PlaceMention | None:
     index = gazetteer()
@@ -108,6 +148,9 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
                     if hits:
                         return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=ending)
         if inflected:
+            hits, ending = _stem_lookup(parts[:-1], last, found[i + n - 1].text[:1].isupper() and i + n - 1 > 0)
+            if hits:
+                return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=ending)
             # a stem of three letters only for a capitalised word ("z Brna", "из Ниша"): "sab-ahı" is not a place
             shortest = 2 if char_script(last[0]) == "Hangul" else 3 if found[i + n - 1].text[:1].isupper() else 4
             for cut in range(1, min(MAX_SUFFIX, len(last) - shortest) + 1):
@@ -292,6 +335,7 @@ def clear_caches() -> None:
     """Forget the gazetteer and the airport hosts read from it (tests point the configs elsewhere)."""
     from . import gazetteer as gazetteer_module
 
+    _stems.cache_clear()
     gazetteer_module.gazetteer.cache_clear()
     gazetteer_module.places_file.cache_clear()
     _hosts.cache_clear()

@@ -142,6 +142,27 @@ def test_a_lone_everyday_word_after_to_or_of_names_no_place(text, code):
     assert (reading.origin, reading.destination) == (None, None)
 
 
+@pytest.mark.parametrize("text, code, expected", [
+    ("Lety z Košíc do Prahy v piatok", "sk", ("KSC", "PRG")),          # a stem with no ending at all
+    ("Z Bratislavy do Malagy 1. apríla", "sk", ("BTS", "AGP")),        # Málaga, not the Malay of a typo
+    ("Lety z Brna do Londýna", "cs", ("BRQ", "LON")),                  # Brno, not Bern
+    ("Onko suoraa lentoa Rovaniemeltä Helsinkiin?", "fi", ("RVN", "HEL")),
+    ("Из Самары в Анталью 10 декабря", "ru", ("KUF", "AYT")),
+    ("Летови из Ниша за Беч", "sr", ("INI", "VIE")),
+    ("Από Αθήνα για Ρόδο", "el", ("ATH", "RHO")),
+    ("Lot z Katowic do Dubaju", "pl", ("KTW", "DXB")),
+])
+def test_case_forms_that_change_a_names_last_vowel(text, code, expected):
+    assert codes(text, code) == expected
+
+
+@pytest.mark.parametrize("text, code", [("Dobrý den", "cs"), ("Merhaba!", "tr"), ("Kas see on võimalik?", "et"),
+                                        ("Haluan lennon huomenna", "fi")])
+def test_everyday_words_that_share_a_stem_with_a_name_are_no_place(text, code):
+    reading = read_places(text, code)
+    assert (reading.origin, reading.destination) == (None, None)
+
+
 def test_typos_beside_from_and_to_words_are_read_as_the_place():
     assert codes("from bostn to chicgo tomorrow") == ("BOS", "CHI")
     assert codes("minneapolis to seatle on the 8th") == ("MSP", "SEA")
