@@ -21,28 +21,33 @@ def _names_by_start() -> dict[str, list[str]]:
     return buckets
 
 
-_SKELETON = str.maketrans({"d": "t", "b": "p", "g": "k", "v": "f", "z": "s", "q": "k", "c": "k", "j": "k",
-                           "m": "n"})
+_SKELETON = str.maketrans({"d": "t", "b": "p", "g": "k", "v": "f", "w": "f", "z": "s", "q": "k", "c": "k",
+                           "j": "k", "m": "n"})
 SKELETON_MIN_POPULATION = 50_000
 SKELETON_MIN_LIKENESS = 55   # rapidfuzz ratio of the transliteration to the place's own Latin name
 SKELETON_WORD_LIKENESS = 70  # the same for an everyday word of the language (it must sound closer)
 SKELETON_MIN_LETTERS = 4   # "krt" (कार्ड, card) is too short to stand for a place
+SKELETON_RIVAL_RATIO = 0.1   # a place sharing the skeleton this big relative to the first is a candidate too
 
 
 def skeleton(folded: str) -> str:
-    """Consonants only, voicing merged ("denver", "डेनवर" -> "denvr", "tenvr" all give "tnfr"): scripts
-    without written vowels (Arabic, Hebrew) and Indic transliterations agree on little else."""
-    out = []
+    """Consonants only, voicing merged, w like v, "ng" like "n" ("washington", "वाशिंगटन" and
+    "ワシントン" give "fsntn"): scripts without written vowels (Arabic, Hebrew) and Indic or kana
+    transliterations agree on little else."""
+    out: list[str] = []
     for ch in folded.replace("x", "ks").translate(_SKELETON):
-        if ch.isalpha() and ch not in "aeiouwyh" and (not out or out[-1] != ch):
-            out.append(ch)
+        if not ch.isalpha() or ch in "aeiouyh" or (out and out[-1] == ch):
+            continue
+        if ch == "k" and out and out[-1] == "n":
+            continue
+        out.append(ch)
     return "".join(out)
 
 
 @lru_cache(maxsize=1)
-def _skeletons() -> dict[str, Place]:
+def _skeletons() -> dict[str, tuple[Place, ...]]:
     index = gazetteer()
-    best: dict[str, Place] = {}
+    found: dict[str, dict[str, Place]] = {}
     for place in index.places:
         if place.kind == "airport" or place.population < SKELETON_MIN_POPULATION:
             continue
@@ -51,30 +56,31 @@ def _skeletons() -> dict[str, Place]:
             if not folded.isascii():
                 continue
             key = skeleton(folded.replace(" ", ""))
-            if len(key) >= SKELETON_MIN_LETTERS and (key not in best or best[key].population < place.population):
-                best[key] = place
-    return best
+            if len(key) >= SKELETON_MIN_LETTERS:
+                current = found.setdefault(key, {}).get(place.code)
+                if current is None or current.population < place.population:
+                    found[key][place.code] = place
+    return {key: tuple(sorted(places.values(), key=lambda p: -p.population)) for key, places in found.items()}
 
 
-def transliterated_place(word: str, likeness: int = SKELETON_MIN_LIKENESS) -> Place | None:
-    """A place named in a script the gazetteer lacks the name in ("डेनवर" -> Denver), by its sound."""
+def transliterated_places(word: str, likeness: int = SKELETON_MIN_LIKENESS) -> tuple[Place, ...]:
+    """The places a name in a script the gazetteer lacks it in may mean ("डेनवर" -> Denver, "ओकलैंड" ->
+    Auckland or Oakland), by its sound; biggest first, rivals only if not far smaller."""
     from anyascii import anyascii
 
     latin = fold_name(anyascii(word))
     if not latin or latin == fold_name(word):
-        return None
+        return ()
     hits = gazetteer().lookup(latin)
     if hits:
-        return hits[0]
+        return (hits[0],)
     key = skeleton(latin.replace(" ", ""))
-    place = _skeletons().get(key) if len(key) >= SKELETON_MIN_LETTERS else None
-    if place is None:
-        return None
+    places = _skeletons().get(key, ()) if len(key) >= SKELETON_MIN_LETTERS else ()
     from rapidfuzz import fuzz
 
     # the same consonants are not enough: the sound must be close to one of its names ("bhugtan" is not Bogotá)
-    close = fuzz.ratio(latin.replace(" ", ""), fold_name(place.name).replace(" ", ""))
-    return place if close >= likeness else None
+    close = [p for p in places if fuzz.ratio(latin.replace(" ", ""), fold_name(p.name).replace(" ", "")) >= likeness]
+    return tuple(p for p in close if p.population >= SKELETON_RIVAL_RATIO * close[0].population)
 
 
 def fuzzy_place(folded: str) -> Place | None:

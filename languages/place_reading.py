@@ -21,7 +21,7 @@ from .folding import fold_name, is_cased, is_unspaced
 from .gazetteer import Place
 from .gazetteer import gazetteer
 from .place_matching import (SKELETON_MIN_LIKENESS, SKELETON_WORD_LIKENESS, fuzzy_place, qualifier_matches,
-                             transliterated_place)
+                             transliterated_places)
 from .places import PlaceMention, Word, find_places, words
 from .registry import LanguageSpec
 from .routing import get_language
@@ -236,16 +236,17 @@ def _unknown_candidates(found: list[Word], taken: set[int], code: str) -> list[t
     return out
 
 
-def _guess(found: list[Word], j: int, code: str) -> tuple[Place | None, int]:
+def _guess(found: list[Word], j: int, code: str) -> tuple[tuple[Place, ...], int]:
     """A word beside a from/to word read as a lower-case code, a typo, or a name in another script
-    (one or two words: "सैन फ्रांसिस्को"); returns the place and the last word it took."""
+    (one or two words: "सैन फ्रांसिस्को"); returns the places it may be and the last word it took."""
     word = found[j]
     if len(word.text) == 3 and word.text.isascii() and word.text.isalpha():
         place = gazetteer().place(word.text)
         if place:
-            return place, j
+            return (place,), j
     if word.folded.isascii():
-        return fuzzy_place(word.folded), j
+        place = fuzzy_place(word.folded)
+        return ((place,) if place else ()), j
     _, _, endings = _markers(code)
     for last in (j + 1, j):
         if last >= len(found) or found[last].folded.isascii():
@@ -258,10 +259,10 @@ def _guess(found: list[Word], j: int, code: str) -> tuple[Place | None, int]:
         # an everyday word that sounds like a place ("भुगतान", payment) is the word, unless it sounds very
         # close and the place is as talked about as the word is ("बेंगलुरु")
         zipf = max(word_zipf(w.folded, code) for w in found[j:last + 1])
-        place = transliterated_place(spoken, SKELETON_WORD_LIKENESS if zipf >= FREQUENT_ZIPF else SKELETON_MIN_LIKENESS)
-        if place and (zipf < FREQUENT_ZIPF or zipf - expected_zipf(place.population, len(place.names)) < EXCESS_COMMON):
-            return place, last
-    return None, j
+        places = transliterated_places(spoken, SKELETON_WORD_LIKENESS if zipf >= FREQUENT_ZIPF else SKELETON_MIN_LIKENESS)
+        if places and (zipf < FREQUENT_ZIPF or zipf - expected_zipf(places[0].population, len(places[0].names)) < EXCESS_COMMON):
+            return places, last
+    return (), j
 
 
 _DASH = regex.compile(r"\s*(?:-|–|—|->|→|>|/)\s*")
@@ -330,10 +331,10 @@ def read_places(text: str, code: str, *, expecting: str | None = None) -> PlaceR
         frequent = is_frequent_word(word.folded, code)
         if frequent and word.folded.isascii():
             continue  # "to book", "from home": words, not typos of a place
-        place, last = _guess(found, j, code)
-        if place is not None:
+        places, last = _guess(found, j, code)
+        if places:
             end = found[last].end
-            candidates.append((PlaceMention((place,), word.start, end, j, last, text[word.start:end], is_code=True), role))
+            candidates.append((PlaceMention(places, word.start, end, j, last, text[word.start:end], is_code=True), role))
             taken |= set(range(j, last + 1))
         elif unknown is None and not frequent and word.text[:1].isalpha() and \
                 (word.text[:1].isupper() or len(word.folded) >= 4):
