@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-
 from functools import lru_cache
 
 from ..routing import get_language

@@ -13,6 +13,7 @@ from ..registry import Strict
 from . import calendar
 from .lexicon import DateVocabulary, alternation, vocabulary
 from .names import typed_forms
+from .readers import _day_token, _number_value
 
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
@@ -105,8 +106,6 @@ def _solar_hijri_pattern(code: str) -> re.Pattern | None:
     months = vocab.spec.date_words.solar_hijri_months
     if not months:
         return None
-    from .readers import _day_token  # deferred: readers imports this module's neighbours
-
     names = "|".join(f"(?P<m{i}>{alternation(typed_forms(m, vocab.spec), vocab.spec)})" for i, m in enumerate(months))
     return re.compile(_day_token(vocab, "1") + r"\s*(?:" + names + ")")
 
@@ -117,8 +116,6 @@ def solar_hijri(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date |
     match = pattern.search(folded) if pattern else None
     if not match:
         return None
-    from .readers import _number_value
-
     day = _number_value(vocab, match["d1"], match["w1"], match["c1"])
     month = next(int(k[1:]) + 1 for k, v in match.groupdict().items() if k.startswith("m") and v)
     if not day or not 1 <= day <= 31:

@@ -12,7 +12,7 @@ from ..folding import fold
 from ..registry import LanguageSpec
 from ..routing import get_language
 from ..scripts import UNSPACED_SCRIPTS
-from .names import babel_names, fold_date, number_words, typed_forms
+from .names import babel_names, number_words, typed_forms
 
 log = logging.getLogger(__name__)
 # Written without spaces, or glued to case endings and particles: names match inside longer words.
