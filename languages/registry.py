@@ -113,6 +113,7 @@ class DateWords(Strict):
     weekend: list[str] = Field(default_factory=list)
     next_weekend: list[str] = Field(default_factory=list)
     next_week: list[str] = Field(default_factory=list)       # "X of next calendar week": 下周, 来週の
+    next_week_after: list[str] = Field(default_factory=list)  # ... said after X: vi thứ Sáu "tuần sau"
     day_before: list[str] = Field(default_factory=list)      # a day of the month after: "el día" 20
     day_after: list[str] = Field(default_factory=list)       # ... before: 20 "числа", 20 "号"
     ordinal_suffixes: list[str] = Field(default_factory=list)  # 20"th", 20"e"
@@ -121,6 +122,10 @@ class DateWords(Strict):
     not_dates: list[str] = Field(default_factory=list)       # "por la mañana" names no day
     numeric_order: Literal["dm", "md"] | None = None         # 15/12 vs 12/15 when CLDR's differs
     weekend_day: int = Field(default=5, ge=0, le=6)          # the weekend's first travel day
+    # More CLDR locales whose month/weekday names people use: sr_Latn, Levantine ar_SY ("كانون الأول").
+    locales: list[str] = Field(default_factory=list)
+    ordinals: dict[int, list[str]] = Field(default_factory=dict)  # beside num2words/ICU: "первого"
+    solar_hijri_months: list[str] = Field(default_factory=list)  # fa: فروردین .. اسفند (1..12)
 
 
 class TripWords(Strict):

@@ -1,28 +1,36 @@
 """Finding the travel date in a sentence, as people say it, in every language.
 
-Readers run from the most explicit form to the least: a month with a day ("15 декабря",
-"April first"), a numeric date in the locale's order ("15/12"), a day of the month alone ("on
-the 20th"), relative words ("mañana"), "in N days/weeks", weekends, weekdays, then dateparser.
-Month and weekday names come from CLDR (babel), number words from num2words, the rest from
-`date_words` in configs/languages.yaml.
+Clock times ("après 17 heures", "午後5時以降") are blanked first: they name no date. Then readers
+run from the most explicit form to the least: a month with a day ("15 декабря", "April first"), a
+Solar Hijri date ("۲۴ آذر"), a numeric date in the locale's order ("15/12"), "in N days/weeks", a
+day of the month alone ("on the 20th", "on the twenty-fifth"), relative words ("mañana",
+"morgenavond"), weekends, weekdays, holidays ("Nochevieja", 元旦), then dateparser, whose dates
+count only when they carry no clock time. Month and weekday names come from CLDR (babel), number
+words from num2words and ICU, holidays from configs/holidays.yaml, the rest from `date_words` in
+configs/languages.yaml.
 """
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import re
+from functools import lru_cache
 
-from ..folding import fold
 from ..routing import get_language
-from . import readers
+from . import holidays, readers
 from .lexicon import vocabulary, word_pattern
+from .names import fold_date
+from .times import blank_times
 
 log = logging.getLogger(__name__)
 MAX_DATEPARSER_CHARS = 400
 # dateparser's names for languages whose registry code differs.
 _DATEPARSER_CODES = {"no": "nb", "tl": "fil"}
-_READERS = (readers.month_day, readers.numeric, readers.in_duration, readers.day_of_month,
-            readers.relative, readers.weekend, readers.weekday)
+_READERS = (readers.month_day, holidays.solar_hijri, readers.numeric, readers.in_duration,
+            readers.day_of_month, readers.relative, readers.weekend, readers.weekday, holidays.holiday)
+# dateparser gives relative base's noon for "tomorrow", midnight for "15 December"; any other
+# time is a clock time or "in 17 hours" read as a date.
+_DATE_TIMES = (dt.time(0), dt.time(12))
 
 
 def _dateparser(text: str, code: str, today: dt.date) -> dt.date | None:
@@ -36,23 +44,30 @@ def _dateparser(text: str, code: str, today: dt.date) -> dt.date | None:
         log.debug("dateparser failed on %r: %s", text[:40], exc)
         return None
     for matched, value in found or []:
-        if any(ch.isalpha() for ch in matched) and value.date() >= today:
+        if any(ch.isalpha() for ch in matched) and value.date() >= today and value.time() in _DATE_TIMES:
             return value.date()
     return None
 
 
-def _without_non_dates(text: str, folded: str, code: str) -> tuple[str, str]:
-    """Blank out phrases that contain a date word but name none ("por la mañana" is "in the
-    morning"), in the folded text and, where folding kept its length, in the text itself."""
+@lru_cache(maxsize=64)
+def _not_dates(code: str):
     vocab = vocabulary(code)
-    pattern = word_pattern(vocab.spec.date_words.not_dates, vocab.spec)
-    if pattern is None:
-        return text, folded
-    for match in pattern.finditer(folded):
-        start, end = match.span()
+    return word_pattern(vocab.spec.date_words.not_dates, vocab.spec)
+
+
+def _without_non_dates(text: str, folded: str, code: str) -> tuple[str, str]:
+    """Blank out clock times and phrases that contain a date word but name none ("por la mañana"
+    is "in the morning"), in the folded text and, where folding kept its length, in the text
+    itself (else dateparser reads the folded text)."""
+    folded, spans = blank_times(folded, code)
+    pattern = _not_dates(code)
+    if pattern is not None:
+        spans += [m.span() for m in pattern.finditer(folded)]
+    if len(text) != len(folded):
+        text = folded
+    for start, end in spans:
         folded = folded[:start] + " " * (end - start) + folded[end:]
-        if len(text) == len(match.string):
-            text = text[:start] + " " * (end - start) + text[end:]
+        text = text[:start] + " " * (end - start) + text[end:]
     return text, folded
 
 
@@ -66,7 +81,7 @@ def find_date(text: str, code: str, today: dt.date | None = None) -> dt.date | N
     today = today or dt.date.today()
     vocab = vocabulary(language.code)
     text = text[:MAX_DATEPARSER_CHARS]
-    text, folded = _without_non_dates(text, fold(text, language.spec.script), language.code)
+    text, folded = _without_non_dates(text, fold_date(text, language.spec.script), language.code)
     for reader in _READERS:
         found = reader(folded, vocab, today)
         if found:

@@ -56,3 +56,44 @@ def weekend(today: dt.date, day: int = 5, *, next_week: bool) -> dt.date:
     if today.weekday() >= day and (day == 5 or today.weekday() == day):
         return today
     return today + dt.timedelta(days=(day - today.weekday()) % 7)
+
+
+def easter(year: int, *, orthodox: bool = False) -> dt.date:
+    """Easter Sunday of `year` (Gregorian computus, or the Orthodox one as a Gregorian date)."""
+    from dateutil import easter as computus  # python-dateutil: a dependency of dateparser
+
+    return computus.easter(year, computus.EASTER_ORTHODOX if orthodox else computus.EASTER_WESTERN)
+
+
+# Years where the Persian calendar's 33-year leap pattern breaks
+# (Borkowski's algorithm, as in the jalaali libraries); exact for 1 to 3177 AP.
+_BREAKS = (-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262, 2324,
+           2394, 2456, 3178)
+
+
+def _nowruz(jy: int) -> dt.date:
+    """1 Farvardin of Solar Hijri year `jy` as a Gregorian date."""
+    gy, leap_j, jp, jump = jy + 621, -14, _BREAKS[0], 0
+    for jm in _BREAKS[1:]:
+        jump = jm - jp
+        if jy < jm:
+            break
+        leap_j += jump // 33 * 8 + jump % 33 // 4
+        jp = jm
+    n = jy - jp
+    leap_j += n // 33 * 8 + (n % 33 + 3) // 4
+    if jump % 33 == 4 and jump - n == 4:
+        leap_j += 1
+    leap_g = gy // 4 - (gy // 100 + 1) * 3 // 4 - 150
+    return dt.date(gy, 3, 20 + leap_j - leap_g)
+
+
+def from_solar_hijri(jy: int, month: int, day: int) -> dt.date:
+    """The Gregorian date of day `day` of month `month` (1 = Farvardin) of Solar Hijri year `jy`."""
+    offset = (month - 1) * 31 if month <= 7 else 186 + (month - 7) * 30
+    return _nowruz(jy) + dt.timedelta(days=offset + day - 1)
+
+
+def solar_hijri_year(today: dt.date) -> int:
+    """The Solar Hijri year `today` falls in."""
+    return today.year - 621 if today >= _nowruz(today.year - 621) else today.year - 622

@@ -5,10 +5,10 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-from ..folding import fold
 from ..scripts import UNSPACED_SCRIPTS
 from . import calendar
 from .lexicon import CJK_NUMBER, DateVocabulary, alternation, cjk_number, vocabulary, word_pattern
+from .names import fold_date, typed_forms
 
 _GAP = r"[\s,.\-]*"
 _MONTH_FIRST_SCRIPTS = frozenset({"Han", "Japanese", "Hangul"})
@@ -20,7 +20,7 @@ def _spaced(vocab: DateVocabulary) -> bool:
 
 
 def _folded(vocab: DateVocabulary, words) -> list[str]:
-    return [fold(w, vocab.spec.script) for w in words if w.strip()]
+    return [fold_date(w, vocab.spec.script) for w in words if w.strip()]
 
 
 def _literal(vocab: DateVocabulary, words) -> str:
@@ -29,14 +29,19 @@ def _literal(vocab: DateVocabulary, words) -> str:
     return "(?:" + "|".join(re.escape(w) for w in folded) + ")" if folded else "(?!)"
 
 
-def _number_alternation(vocab: DateVocabulary) -> str:
-    """Number words (cardinal and ordinal, inflected forms allowed) as whole words."""
-    words = sorted(vocab.numbers, key=len, reverse=True)
+def _number_alternation(vocab: DateVocabulary, table: dict[str, int] | None = None) -> str:
+    """Number words (cardinal and ordinal, each word of a compound inflected) as whole words."""
+    words = sorted(vocab.numbers if table is None else table, key=len, reverse=True)
     if not words:
         return "(?!)"
-    parts = [re.escape(w[:-1]) + r"\w{0,4}" if len(w) > 4 and _spaced(vocab) else re.escape(w) for w in words]
-    body = "(?:" + "|".join(parts) + ")"
-    return rf"(?<!\w){body}(?!\w)" if _spaced(vocab) else body
+    if not _spaced(vocab):
+        return "(?:" + "|".join(map(re.escape, words)) + ")"
+
+    def stemmed(word: str) -> str:  # a word ending in a vowel sign (Tamil மூன்று) keeps it
+        return re.escape(word[:-1]) + r"\w{0,4}" if len(word) > 4 and word[-1].isalpha() else re.escape(word)
+
+    body = "(?:" + "|".join(r"\s+".join(map(stemmed, w.split(" "))) for w in words) + ")"
+    return rf"(?<!\w){body}(?!\w)"
 
 
 def _number_value(vocab: DateVocabulary, digits: str | None, word: str | None, cjk: str | None) -> int | None:
@@ -56,7 +61,7 @@ def _day_token(vocab: DateVocabulary, suffix: str) -> str:
 
 def _month_token(vocab: DateVocabulary) -> str:
     spec = vocab.spec
-    return f"(?P<month>{alternation(vocab.months, spec, prefixed=True)})"
+    return f"(?P<month>{alternation(vocab.months, spec, prefixed=True, stem=True, long_stem=True)})"
 
 
 @lru_cache(maxsize=64)
@@ -138,9 +143,10 @@ def _day_of_month_patterns(code: str) -> list[re.Pattern]:
     words = vocab.spec.date_words
     suffixes = _literal(vocab, words.ordinal_suffixes)
     edge, end = (r"(?<!\w)", r"(?!\w)") if _spaced(vocab) else ("", "")
+    units = _literal(vocab, [*words.day_units, *words.week_units])
     patterns = []
-    if words.day_before:
-        patterns.append(rf"{edge}{_literal(vocab, words.day_before)}\s*-?\s*(?P<d>\d{{1,2}})(?!\d|\s*[:.]\d)"
+    if words.day_before:  # "на 5 дней" is five days, not the 5th
+        patterns.append(rf"{edge}{_literal(vocab, words.day_before)}\s*-?\s*(?P<d>\d{{1,2}})(?!\d|\s*[:.]\d|\s*{units})"
                         rf"(?:{suffixes}|\.)?")
     if words.day_after:
         patterns.append(rf"(?<!\d)(?P<d>\d{{1,2}})(?:{suffixes}|\.)?\s*{_literal(vocab, words.day_after)}")
@@ -149,13 +155,38 @@ def _day_of_month_patterns(code: str) -> list[re.Pattern]:
     return [re.compile(p) for p in patterns]
 
 
+@lru_cache(maxsize=64)
+def _word_day_patterns(code: str) -> list[re.Pattern]:
+    """A day said in words: after a day marker ("on the twenty-fifth", "el veinte"), or an ordinal
+    alone ("dwudziestego"); either only where no noun follows that it counts ("the first flight")."""
+    vocab = vocabulary(code)
+    spec, words = vocab.spec, vocab.spec.date_words
+    if not _spaced(vocab) or not vocab.numbers:
+        return []
+    trip = spec.trip_details
+    closers = [*spec.markers.from_.words, *spec.markers.to.words, *words.filler, *words.day_after,
+               *trip.morning, *trip.afternoon, *trip.evening, *trip.night, *trip.return_before]
+    follow = rf"(?=\s*(?:$|[,.;:!?،؟]|{_literal(vocab, closers)}(?!\w)))"
+    after = rf"(?:\s*{_literal(vocab, words.day_after)})?"
+    patterns = [rf"^\W*(?P<w>{_number_alternation(vocab, vocab.ordinals)}){after}{follow}"]
+    if words.day_before:
+        patterns.append(rf"(?<!\w){_literal(vocab, words.day_before)}\s*-?\s*(?P<w>{_number_alternation(vocab)})"
+                        rf"{after}{follow}")
+    return [re.compile(p) for p in patterns]
+
+
 def day_of_month(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date | None:
-    """"on the 20th", "el día 20", "20-го числа", "20号", "tanggal 20": the next such day."""
+    """"on the 20th", "el día 20", "20-го числа", "20号", "tanggal 20", "on the twenty-fifth",
+    "на двадцатое": the next such day."""
     found = []
     for pattern in _day_of_month_patterns(vocab.spec.code):
         match = pattern.search(folded)
         if match:
             found.append((match.start(), int(match["d"])))
+    for pattern in _word_day_patterns(vocab.spec.code):
+        match = pattern.search(folded)
+        if match and (day := vocab.lookup(vocab.numbers, match["w"])):
+            found.append((match.start(), day))
     for _, day in sorted(found):
         date = calendar.next_day_of_month(day, today)
         if date:
@@ -163,12 +194,29 @@ def day_of_month(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date 
     return None
 
 
-def relative(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date | None:
-    """"today", "tomorrow", "the day after tomorrow" and their equivalents."""
+def _glued(words, vocab: DateVocabulary) -> list[str]:
+    """`words` folded, and each glued to a one-word part of the day, as Dutch and German write
+    "morgenavond", "Dienstagabend" (Swedish with a linking s: "tisdagskväll")."""
+    trip = vocab.spec.trip_details
+    parts = {p.rsplit(" ", 1)[-1] for p in _folded(vocab, [*trip.morning, *trip.afternoon, *trip.evening, *trip.night])}
+    folded = [w for word in words for w in typed_forms(word, vocab.spec)]
+    if not _spaced(vocab):
+        return folded
+    return folded + [w + link + p for w in folded if " " not in w for p in parts for link in ("", "s")]
+
+
+@lru_cache(maxsize=64)
+def _relative_patterns(code: str) -> list[tuple[re.Pattern, int]]:
+    vocab = vocabulary(code)
     words = vocab.spec.date_words
-    for offset, choices in ((2, words.day_after_tomorrow), (1, words.tomorrow), (0, words.today)):
-        pattern = word_pattern(choices, vocab.spec)
-        if pattern and pattern.search(folded):
+    choices = ((2, words.day_after_tomorrow), (1, words.tomorrow), (0, words.today))
+    return [(re.compile(alternation(_glued(said, vocab), vocab.spec)), offset) for offset, said in choices if said]
+
+
+def relative(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date | None:
+    """"today", "tomorrow", "the day after tomorrow" and their equivalents ("morgenavond")."""
+    for pattern, offset in _relative_patterns(vocab.spec.code):
+        if pattern.search(folded):
             return today + dt.timedelta(days=offset)
     return None
 
@@ -181,10 +229,10 @@ def _duration_patterns(code: str) -> list[tuple[re.Pattern, int]]:
     number = rf"(?:(?P<d>\d{{1,3}})|(?P<w>{_number_alternation(vocab)})|(?P<c>{CJK_NUMBER}))"
     patterns = []
     after = _literal(vocab, words.in_after)
-    fortnight = alternation(words.two_weeks, spec, stem=False)
+    fortnight = alternation(_folded(vocab, words.two_weeks), spec, stem=False)
     if words.two_weeks:  # first: "dans quinze jours" is two weeks, not fifteen days
         if words.in_before:
-            patterns.append((alternation(words.in_before, spec) + space + fortnight, -14))
+            patterns.append((alternation(_folded(vocab, words.in_before), spec) + space + fortnight, -14))
         if words.in_after:
             patterns.append((fortnight + r"\s*" + after, -14))
     ending = r"['\w]{0,4}" if spec.matching.inflected else ""
@@ -193,7 +241,7 @@ def _duration_patterns(code: str) -> list[tuple[re.Pattern, int]]:
             continue
         unit = _literal(vocab, unit_words) + ending
         if words.in_before:  # the number may go unsaid: "через неделю", "za tydzień"
-            patterns.append((alternation(words.in_before, spec) + space + f"(?:{number}\\s*)?" + unit, days))
+            patterns.append((alternation(_folded(vocab, words.in_before), spec) + space + f"(?:{number}\\s*)?" + unit, days))
         if words.in_after:
             patterns.append((number + r"\s*" + unit + r"\s*" + after, days))
     return [(re.compile(p), days) for p, days in patterns]
@@ -201,8 +249,10 @@ def _duration_patterns(code: str) -> list[tuple[re.Pattern, int]]:
 
 def in_duration(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date | None:
     """"in 3 days", "in two weeks", "через две недели", "三天后", "3日後", "בעוד שבועיים"."""
+    names = [m.span() for m in _weekday_pattern(vocab.spec.code).finditer(folded)]
     for pattern, days in _duration_patterns(vocab.spec.code):
-        match = pattern.search(folded)
+        match = next((m for m in pattern.finditer(folded)  # vi "thứ sáu tuần": "sáu" is of Friday
+                      if not any(s <= m.start() < e for s, e in names)), None)
         if not match:
             continue
         if days < 0:  # a single word for the whole span
@@ -214,24 +264,32 @@ def in_duration(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date |
     return None
 
 
+@lru_cache(maxsize=64)
+def _weekend_patterns(code: str) -> list[tuple[re.Pattern, bool]]:
+    vocab = vocabulary(code)
+    words = vocab.spec.date_words
+    found = ((word_pattern(choices, vocab.spec, stem=True), next_week)
+             for choices, next_week in ((words.next_weekend, True), (words.weekend, False)))
+    return [(pattern, next_week) for pattern, next_week in found if pattern]
+
+
 def weekend(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date | None:
     """"next weekend" (next week's Saturday), "this weekend" (this week's Saturday)."""
-    words = vocab.spec.date_words
-    for choices, next_week in ((words.next_weekend, True), (words.weekend, False)):
-        pattern = word_pattern(choices, vocab.spec, stem=True)
-        if pattern and pattern.search(folded):
-            return calendar.weekend(today, words.weekend_day, next_week=next_week)
+    for pattern, next_week in _weekend_patterns(vocab.spec.code):
+        if pattern.search(folded):
+            return calendar.weekend(today, vocab.spec.date_words.weekend_day, next_week=next_week)
     return None
 
 
 @lru_cache(maxsize=64)
 def _weekday_pattern(code: str) -> re.Pattern:
     vocab = vocabulary(code)
-    return re.compile(alternation(vocab.weekdays, vocab.spec, stem=True, prefixed=True))
+    return re.compile(alternation(_glued(vocab.weekdays, vocab), vocab.spec, stem=True, prefixed=True))
 
 
 def weekday(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date | None:
-    """The coming weekday; after a "next week" word (zh 下周, ja 来週の, ko 다음 주) next week's."""
+    """The coming weekday; after a "next week" word (zh 下周, ja 来週の, ko 다음 주), or before one
+    said after it (vi thứ Sáu tuần sau), next calendar week's."""
     match = _weekday_pattern(vocab.spec.code).search(folded)
     if not match:
         return None
@@ -239,6 +297,9 @@ def weekday(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date | Non
     if index is None:
         return None
     before = folded[:match.start()].rstrip()
-    if any(before.endswith(word) for word in _folded(vocab, vocab.spec.date_words.next_week)):
+    after = folded[match.end():].lstrip()
+    words = vocab.spec.date_words
+    if (any(before.endswith(word) for word in _folded(vocab, words.next_week))
+            or any(after.startswith(word) for word in _folded(vocab, words.next_week_after))):
         return calendar.next_week_weekday(index, today)
     return calendar.coming_weekday(index, today)

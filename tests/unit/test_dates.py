@@ -93,6 +93,41 @@ CASES = [
     ("tr", "salı günü", d(11, 24)),
     ("tr", "bu hafta sonu", d(11, 21)),
     ("tr", "ayın 5'inde", d(12, 5)),
+    # holidays: the next one on or after today, in the language's own names
+    ("en", "home for xmas", d(12, 25)),
+    ("en", "new years day", d(1, 1, 2027)),
+    ("es", "para la Nochebuena", d(12, 24)),
+    ("de", "zu Silvester", d(12, 31)),
+    ("pt", "voo de Natal para Recife no Natal", d(12, 25)),   # "de Natal" is the city, "no Natal" the day
+    ("sv", "över jul", d(12, 25)),
+    ("ru", "на Пасху", d(5, 2, 2027)),                         # Orthodox Easter
+    ("it", "a Pasqua", d(3, 28, 2027)),
+    ("ja", "元旦に", d(1, 1, 2027)),
+    ("zh", "春節", d(2, 6, 2027)),                              # Traditional characters, lunar table
+    ("fa", "نوروز", d(3, 21, 2027)),                           # 1 Farvardin, Solar Hijri
+    # day numbers in words, compounds read whole, ordinals alone
+    ("en", "on the thirty-first", d(12, 31)),
+    ("en", "january twenty first", d(1, 21, 2027)),
+    ("ru", "двадцать девятого ноября", d(11, 29)),
+    ("pl", "trzydziestego pierwszego grudnia", d(12, 31)),
+    ("ar", "في الخامس من يناير", d(1, 5, 2027)),
+    ("el", "την 2η Φεβρουαρίου", d(2, 2, 2027)),
+    # month names in case forms and regional month names
+    ("et", "2. veebruaril", d(2, 2, 2027)),
+    ("lv", "2. februārī", d(2, 2, 2027)),
+    ("sr", "2. фебруара", d(2, 2, 2027)),
+    ("sl", "2. februarja", d(2, 2, 2027)),
+    ("ar", "2 آذار", d(3, 2, 2027)),                           # Levantine March
+    ("fa", "۱ فروردین", d(3, 21, 2027)),
+    # as typed: plain letters, romanised, Traditional Chinese, glued parts of the day
+    ("tr", "YARIN SABAH", d(11, 22)),
+    ("tr", "persembe", d(11, 26)),
+    ("bg", "v chetvartak", d(11, 26)),                         # ъ typed "a"
+    ("el", "tin Pempti", d(11, 26)),
+    ("hi", "parso shaam", d(11, 23)),
+    ("zh", "禮拜天", d(11, 22)),
+    ("nl", "donderdagochtend", d(11, 26)),
+    ("vi", "thứ Năm tuần sau", d(11, 26)),
 ]
 
 
@@ -106,6 +141,16 @@ def test_date_forms(code, text, expected, today):
     ("en", "3 cheapest flights to Paris"),
     ("en", "from London to Paris at 7.30"),    # a time, not July 30th, in English
     ("es", "por la mañana a Londres"),         # "in the morning", not tomorrow
+    # clock times and hours are no date (dateparser reads "17 heures" as 17 hours from now)
+    ("fr", "après 17 heures"),
+    ("en", "before 10 am"),
+    ("ja", "午前9時まで"),
+    ("tr", "sabah 9'dan önce"),
+    ("de", "gegen 20 Uhr"),
+    ("pt", "voo de Natal para Recife"),        # the city, not Christmas
+    ("es", "el primer vuelo a Madrid"),        # an ordinal before a noun is no day
+    ("ru", "первый рейс"),
+    ("vi", "sau 3 giờ chiều"),                 # "sáu" is six, not an ordinal day
 ])
 def test_no_date_where_none_is_named(code, text, today):
     assert find_date(text, code, today) is None
@@ -115,6 +160,21 @@ def test_signature_and_defaults_stay():
     assert find_date("tomorrow", "en", TODAY) == d(11, 22)
     assert find_date("tomorrow", "xx", TODAY) == d(11, 22)             # unknown codes read as English
     assert find_date("tomorrow", "en") == dt.date.today() + dt.timedelta(days=1)
+
+
+def test_time_with_a_date_keeps_the_date(today):
+    assert find_date("demain après 17 heures", "fr", today) == d(11, 22)
+    assert find_date("明日の午後3時以降", "ja", today) == d(11, 22)
+    assert find_date("am 15. Dezember nach 18 Uhr", "de", today) == d(12, 15)
+
+
+def test_solar_hijri_and_easter():
+    assert calendar.from_solar_hijri(1405, 9, 24) == d(12, 15)           # 24 Azar
+    assert calendar.from_solar_hijri(1406, 1, 1) == d(3, 21, 2027)        # Nowruz
+    assert calendar.from_solar_hijri(1403, 12, 30) == d(3, 20, 2025)      # a leap year's last day
+    assert calendar.solar_hijri_year(TODAY) == 1405
+    assert calendar.easter(2027) == d(3, 28, 2027)
+    assert calendar.easter(2027, orthodox=True) == d(5, 2, 2027)
 
 
 def test_calendar_arithmetic():
