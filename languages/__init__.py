@@ -1,5 +1,5 @@
 """Languages: the registry, code normalisation, STT/TTS routing, phrases and spoken formatting."""
-from . import common_words, place_matching, places, registry, routing
+from . import calendar_words, common_words, place_matching, places, registry, routing
 from .configfile import ConfigError, config_dir, load_config
 from .dates import find_date
 from .phrases import phrase
@@ -35,3 +35,4 @@ def clear_caches() -> None:
     places.clear_caches()
     place_matching.clear_caches()
     common_words.clear_caches()
+    calendar_words.clear_caches()

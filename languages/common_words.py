@@ -21,7 +21,7 @@ EXCESS_COMMON = 0.7      # Zipf above a place's expected frequency that makes it
 EXCESS_VERY_COMMON = 2.0
 FREQUENT_ZIPF = 3.5       # an everyday word (about once in 300,000 words, or more often)  # so common that not even "to"/"from" makes it a place when written in lower case
 # wordfreq's names for languages whose registry code differs.
-_WORDFREQ_CODES = {"no": "nb", "tl": "fil", "zh-TW": "zh"}
+_WORDFREQ_CODES = {"no": "nb", "tl": "fil", "zh-TW": "zh", "sr": "sh", "hr": "sh"}   # sh: Serbo-Croatian, Latin
 
 
 HOME_BONUS = 1.0          # Zipf a city gains in the languages of its own country ("københavn" in Danish)
@@ -123,8 +123,22 @@ def is_frequent_word(folded: str, code: str) -> bool:
 
 
 def word_zipf(folded: str, code: str) -> float:
-    """The Zipf frequency of a word in language `code` (0 when it is not among its 50,000 most frequent)."""
-    return _frequent_set(code).get(folded, 0.0)
+    """The Zipf frequency of a word in language `code` (0 when it is not among its 50,000 most frequent).
+    A word in another script than the word list's is looked up transliterated (wordfreq's Serbian is Latin)."""
+    table = _frequent_set(code)
+    found = table.get(folded, 0.0)
+    if not found and not folded.isascii() and _latin_list(code):
+        from anyascii import anyascii
+
+        found = table.get(fold_name(anyascii(folded)), 0.0)
+    return found
+
+
+@lru_cache(maxsize=64)
+def _latin_list(code: str) -> bool:
+    """Whether the language's word list is written in Latin letters (most of its 200 first words)."""
+    words = list(_frequent_set(code))[:200]
+    return bool(words) and sum(w.isascii() for w in words) > 0.8 * len(words)
 
 
 def prepare(code: str) -> None:
@@ -140,3 +154,4 @@ def clear_caches() -> None:
     """Forget the per-language word tables (after the gazetteer changes)."""
     word_excess.cache_clear()
     _frequent_set.cache_clear()
+    _latin_list.cache_clear()

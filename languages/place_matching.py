@@ -1,6 +1,7 @@
 """Settling a name: typos ("bostn", "Frankfort") and qualifiers ("Portland, Maine", "London, Ontario")."""
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from .folding import fold_name
@@ -26,7 +27,9 @@ _SKELETON = str.maketrans({"d": "t", "b": "p", "g": "k", "v": "f", "w": "f", "z"
 SKELETON_MIN_POPULATION = 50_000
 SKELETON_MIN_LIKENESS = 55   # rapidfuzz ratio of the transliteration to the place's own Latin name
 SKELETON_WORD_LIKENESS = 70  # the same for an everyday word of the language (it must sound closer)
-SKELETON_MIN_LETTERS = 4   # "krt" (कार्ड, card) is too short to stand for a place
+SKELETON_MIN_LETTERS = 3   # "kr" is too short to stand for a place; three letters must sound very close
+SKELETON_SHORT_LIKENESS = 75   # ... the likeness a three-letter skeleton needs ("डलास" -> Dallas, not कार्ड)
+_NASAL_BEFORE_STOP = re.compile(r"m(?=[kgcjtdqx])")
 SKELETON_RIVAL_RATIO = 0.1   # a place sharing the skeleton this big relative to the first is a candidate too
 
 
@@ -49,7 +52,7 @@ def _skeletons() -> dict[str, tuple[Place, ...]]:
     index = gazetteer()
     found: dict[str, dict[str, Place]] = {}
     for place in index.places:
-        if place.kind == "airport" or place.population < SKELETON_MIN_POPULATION:
+        if place.population < SKELETON_MIN_POPULATION:
             continue
         for name in place.names[:3]:
             folded = fold_name(name)
@@ -71,6 +74,7 @@ def transliterated_places(word: str, likeness: int = SKELETON_MIN_LIKENESS) -> t
     latin = fold_name(anyascii(word))
     if not latin or latin == fold_name(word):
         return ()
+    latin = _NASAL_BEFORE_STOP.sub("n", latin)   # anyascii writes an anusvara "m": वाशिंगटन "vasimgtn"
     hits = gazetteer().lookup(latin)
     if hits:
         return (hits[0],)
@@ -79,7 +83,12 @@ def transliterated_places(word: str, likeness: int = SKELETON_MIN_LIKENESS) -> t
     from rapidfuzz import fuzz
 
     # the same consonants are not enough: the sound must be close to one of its names ("bhugtan" is not Bogotá)
-    close = [p for p in places if fuzz.ratio(latin.replace(" ", ""), fold_name(p.name).replace(" ", "")) >= likeness]
+    heard = latin.replace(" ", "")
+    if len(key) < 4 and likeness >= SKELETON_WORD_LIKENESS:
+        return ()   # an everyday word ("Карта", ticket) is not a three-consonant place ("Jakarta")
+    needed = max(likeness, SKELETON_SHORT_LIKENESS) if len(key) < 4 else likeness
+    close = [p for p in places if max(fuzz.ratio(heard, fold_name(n).replace(" ", "")) for n in p.names[:3]
+                                      if n.isascii() or fold_name(n).isascii()) >= needed]
     return tuple(p for p in close if p.population >= SKELETON_RIVAL_RATIO * close[0].population)
 
 

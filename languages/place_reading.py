@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import regex
 
+from .calendar_words import calendar_words
 from .common_words import (EXCESS_COMMON, EXCESS_VERY_COMMON, FREQUENT_ZIPF, commonness, expected_zipf,
                            home_countries, is_frequent_word, word_zipf)
 from .folding import fold_name, is_cased, is_unspaced
@@ -157,8 +158,12 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
                 m is not mention and (m.is_code or r is not None or commonness(_stem(m), code) < EXCESS_COMMON)
                 for m, r in others):
             return False   # "chegou ao porto", "un jus d'orange": a lone everyday word after "to"/"of"
+        # "vols de nice à tunis": with the other end plainly a place, a marked name is the route's end
+        plain = [(m, r) for m, r in others if m is not mention and r and not m.is_code and
+                 commonness(_stem(m), code) < EXCESS_COMMON]
+        other_end = any(r != role for _, r in plain) and not any(r == role for _, r in plain)
         return commonness(_stem(mention), code, marked=True) < (
-            EXCESS_MARKED_LOWERCASE if lowercase else EXCESS_VERY_COMMON)
+            EXCESS_MARKED_LOWERCASE if lowercase and not other_end else EXCESS_VERY_COMMON)
     marked = [m for m, r in others if r and m is not mention]
     reach = 3 if lowercase else 5   # a capitalised name may carry a qualifier first: "San José, Costa Rica to"
     beside_marked = any(0 < m.first_word - mention.last_word <= reach or 0 < mention.first_word - m.last_word <= 2
@@ -236,33 +241,36 @@ def _unknown_candidates(found: list[Word], taken: set[int], code: str) -> list[t
     return out
 
 
-def _guess(found: list[Word], j: int, code: str) -> tuple[tuple[Place, ...], int]:
+def _guess(found: list[Word], j: int, code: str, taken: set[int]) -> tuple[tuple[Place, ...], int, int]:
     """A word beside a from/to word read as a lower-case code, a typo, or a name in another script
-    (one or two words: "सैन फ्रांसिस्को"); returns the places it may be and the last word it took."""
+    (one or two words: "सैन फ्रांसिस्को"); returns the places it may be and the words it took."""
     word = found[j]
     if len(word.text) == 3 and word.text.isascii() and word.text.isalpha():
         place = gazetteer().place(word.text)
         if place:
-            return (place,), j
+            return (place,), j, j
     if word.folded.isascii():
         place = fuzzy_place(word.folded)
-        return ((place,) if place else ()), j
-    _, _, endings = _markers(code)
-    for last in (j + 1, j):
-        if last >= len(found) or found[last].folded.isascii():
+        return ((place,) if place else ()), j, j
+    position, _, endings = _markers(code)
+    # two words or one: after a preposition the name starts at j, before a postposition it ends there
+    spans = ((j - 1, j), (j, j)) if position == "after" else ((j, j + 1), (j, j))
+    for first, last in spans:
+        if first < 0 or last >= len(found) or any(w.folded.isascii() for w in found[first:last + 1]) or \
+                taken & set(range(first, last + 1)):
             continue
-        spoken = " ".join(w.text for w in found[j:last + 1])
+        spoken = " ".join(w.text for w in found[first:last + 1])
         for ending in sorted(endings["from"] | endings["to"], key=len, reverse=True):   # "బెంగళూరు-కు"
             if ending and spoken.endswith(ending) and len(spoken) > len(ending) + 2:
                 spoken = spoken[:-len(ending)]
                 break
         # an everyday word that sounds like a place ("भुगतान", payment) is the word, unless it sounds very
         # close and the place is as talked about as the word is ("बेंगलुरु")
-        zipf = max(word_zipf(w.folded, code) for w in found[j:last + 1])
+        zipf = max(word_zipf(w.folded, code) for w in found[first:last + 1])
         places = transliterated_places(spoken, SKELETON_WORD_LIKENESS if zipf >= FREQUENT_ZIPF else SKELETON_MIN_LIKENESS)
         if places and (zipf < FREQUENT_ZIPF or zipf - expected_zipf(places[0].population, len(places[0].names)) < EXCESS_COMMON):
-            return places, last
-    return (), j
+            return places, first, last
+    return (), j, j
 
 
 _DASH = regex.compile(r"\s*(?:-|–|—|->|→|>|/)\s*")
@@ -318,24 +326,36 @@ def _route_pairs(candidates: list[tuple[PlaceMention, str | None]], found: list[
     return out
 
 
+def _names_a_day(mention: PlaceMention, when: frozenset[str]) -> bool:
+    """A weekday, month or part of the day that is also a place's name ("çarşamba", "शाम"), unless
+    capitalised inside a sentence or marked by a case ending it would not carry as a day."""
+    if mention.is_code or mention.first_word != mention.last_word:
+        return False
+    return fold_name(mention.surface) in when or (_stem(mention) in when and not mention.capitalized)
+
+
 def read_places(text: str, code: str, *, expecting: str | None = None) -> PlaceReading:
     """Origin and destination in `text` (language `code`); `expecting` is the slot just asked for."""
     found = words(text)
-    candidates = [(mention, role_of(mention, found, code)) for mention in find_places(text, code)]
+    when = calendar_words(code)
+    candidates = [(mention, role_of(mention, found, code)) for mention in find_places(text, code)
+                  if not _names_a_day(mention, when)]
     taken = {i for m, _ in candidates for i in range(m.first_word, m.last_word + 1)}
     unknown, unknown_role = None, None
     for role, j in _unknown_candidates(found, taken, code):
         if j in taken:
             continue
         word = found[j]
+        if word.folded in when:
+            continue
         frequent = is_frequent_word(word.folded, code)
         if frequent and word.folded.isascii():
             continue  # "to book", "from home": words, not typos of a place
-        places, last = _guess(found, j, code)
+        places, first, last = _guess(found, j, code, taken)
         if places:
-            end = found[last].end
-            candidates.append((PlaceMention(places, word.start, end, j, last, text[word.start:end], is_code=True), role))
-            taken |= set(range(j, last + 1))
+            start, end = found[first].start, found[last].end
+            candidates.append((PlaceMention(places, start, end, first, last, text[start:end], is_code=True), role))
+            taken |= set(range(first, last + 1))
         elif unknown is None and not frequent and word.text[:1].isalpha() and \
                 (word.text[:1].isupper() or len(word.folded) >= 4):
             unknown, unknown_role = word.text, role

@@ -106,7 +106,7 @@ def _stem_lookup(parts: list[str], last: str, capitalised: bool) -> tuple[list[P
     for cut in range(0, min(MAX_SUFFIX, len(last)) + 1):
         key = stem_key(last[:len(last) - cut])
         ending = last[len(key):]
-        if len(key) < (3 if capitalised and ending else 4) or len(ending) > 5 or \
+        if len(key) < (3 if capitalised and ending else 4) or len(ending) > 4 or \
                 (ending and ending[0] not in _STEM_VOWELS):
             continue
         names = _stems().get(" ".join([*parts, key]))
@@ -148,14 +148,16 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
                     if hits:
                         return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=ending)
         if inflected:
-            hits, ending = _stem_lookup(parts[:-1], last, found[i + n - 1].text[:1].isupper() and i + n - 1 > 0)
+            hangul = char_script(last[0]) == "Hangul"   # a Hangul syllable is two or three letters
+            hits, ending = ([], "") if hangul else _stem_lookup(
+                parts[:-1], last, found[i + n - 1].text[:1].isupper() and i + n - 1 > 0)
             if hits:
                 return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=ending)
             # a stem of three letters only for a capitalised word ("z Brna", "из Ниша"): "sab-ahı" is not a place
-            shortest = 2 if char_script(last[0]) == "Hangul" else 3 if found[i + n - 1].text[:1].isupper() else 4
+            shortest = 2 if hangul else 3 if found[i + n - 1].text[:1].isupper() else 4
             for cut in range(1, min(MAX_SUFFIX, len(last) - shortest) + 1):
-                hits = index.lookup(" ".join([*parts[:-1], last[:-cut]]),
-                                    own_names_only=len(last) - cut < 4 and not found[i + n - 1].text[:1].isupper())
+                hits = index.lookup(" ".join([*parts[:-1], last[:-cut]]), own_names_only=not hangul and
+                                    len(last) - cut < 4 and not found[i + n - 1].text[:1].isupper())
                 if hits:
                     return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=last[-cut:])
     return None
@@ -203,6 +205,9 @@ def find_places(text: str, code: str) -> list[PlaceMention]:
     i = 0
     while i < len(found):
         word = found[i]
+        if word.start >= 2 and text[word.start - 1] in "'’" and text[word.start - 2].isdigit():
+            i += 1   # a case ending on a number: "20'sinde"
+            continue
         if is_unspaced(word.text):
             mentions += _unspaced_matches(word, i, text)
             i += 1

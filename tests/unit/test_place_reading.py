@@ -163,6 +163,31 @@ def test_everyday_words_that_share_a_stem_with_a_name_are_no_place(text, code):
     assert (reading.origin, reading.destination) == (None, None)
 
 
+@pytest.mark.parametrize("text, code, expected", [
+    ("çarşamba günü boston'dan san francisco'ya", "tr", ("BOS", "SFO")),   # Wednesday, not Çarşamba (SZF)
+    ("सोमवार शाम को मॉन्ट्रियल से बोस्टन की उड़ान", "hi", ("YMQ", "BOS")),   # evening, not Damascus
+    ("ayın 20'sinde trabzon'dan moskova'ya", "tr", ("TZX", "MOW")),          # an ending on a number
+])
+def test_days_months_and_parts_of_the_day_are_no_places(text, code, expected):
+    assert codes(text, code) == expected
+
+
+@pytest.mark.parametrize("text, code, expected", [
+    ("मुझे कल सुबह अटलांटा से डलास की उड़ान चाहिए", "hi", ("ATL", "DFW")),    # three consonants, close sound
+    ("رحلات من دنفر إلى واشنطن", "ar", ("DEN", "WAS")),
+    ("वाशिंगटन से ओकलैंड के लिए उड़ान", "hi", ("WAS", "OAK")),                 # Oakland beside Washington
+    ("चंडीगढ़ से बैंगलोर अगले सोमवार", "hi", ("IXC", "BLR")),
+    ("Карта у једном правцу из Београда за Дубаи", "sr", ("BEG", "DXB")),   # Карта (ticket) is no Jakarta
+])
+def test_names_in_a_script_the_data_lacks_are_read_by_their_sound(text, code, expected):
+    assert codes(text, code) == expected
+
+
+def test_a_lower_case_marked_name_that_is_also_a_word_is_the_routes_other_end():
+    assert codes("vols de nice à tunis dans 10 jours", "fr") == ("NCE", "TUN")
+    assert codes("Bitllet només d'anada de València a Roma dilluns", "ca") == ("VLC", "ROM")
+
+
 def test_typos_beside_from_and_to_words_are_read_as_the_place():
     assert codes("from bostn to chicgo tomorrow") == ("BOS", "CHI")
     assert codes("minneapolis to seatle on the 8th") == ("MSP", "SEA")
