@@ -22,6 +22,24 @@ _ABBREVIATIONS = ((regex.compile(r"(?<![\p{L}'])st(?= )"), "saint"), (regex.comp
 _SEPARATORS = regex.compile(r"[\s\-‐‑–—_./,·]+")
 # A word: letters with their marks, optionally joined by apostrophes ("l'aeroport", "ankara'dan").
 WORD = regex.compile(r"[\p{L}\p{M}]+(?:'[\p{L}\p{M}]+)*")
+# Indic spellings of one sound: a nasal consonant with a virama before another consonant and the
+# anusvara (इन्दौर / इंदौर), chandrabindu and anusvara, and the nukta that is often left off (ड़ / ड).
+# The Brahmic blocks share their layout, so one offset table serves Devanagari to Malayalam (not Tamil).
+_INDIC_BLOCKS = (0x0900, 0x0980, 0x0A00, 0x0A80, 0x0B00, 0x0C00, 0x0C80, 0x0D00)
+_INDIC_NASAL = regex.compile("|".join(
+    f"[{chr(b + 0x19)}{chr(b + 0x1E)}{chr(b + 0x23)}{chr(b + 0x28)}{chr(b + 0x2E)}]{chr(b + 0x4D)}(?=[{chr(b + 0x15)}-{chr(b + 0x39)}])"
+    for b in _INDIC_BLOCKS))
+_INDIC_SIGNS = str.maketrans({**{chr(b + 0x01): chr(b + 0x02) for b in _INDIC_BLOCKS},
+                              **{chr(b + 0x3C): None for b in _INDIC_BLOCKS}})
+
+
+def _fold_indic(text: str) -> str:
+    if not any(0x0900 <= ord(ch) <= 0x0D7F for ch in text):
+        return text
+    text = text.translate(_INDIC_SIGNS)
+    return _INDIC_NASAL.sub(lambda m: chr((ord(m.group()[0]) & ~0x7F) + 0x02), text)
+
+
 _UNSPACED = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}ー]")
 _CASED = regex.compile(r"[\p{Latin}\p{Greek}\p{Cyrillic}\p{Armenian}]")
 
@@ -54,7 +72,7 @@ def fold_name(text: str) -> str:
         else:
             base = char
         out.append(char)
-    folded = unicodedata.normalize("NFC", "".join(out)).translate(_PLAIN_LETTERS)
+    folded = _fold_indic(unicodedata.normalize("NFC", "".join(out)).translate(_PLAIN_LETTERS))
     folded = _SEPARATORS.sub(" ", folded).strip(" '")
     if " " in folded:
         for pattern, full in _ABBREVIATIONS:

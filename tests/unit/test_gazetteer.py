@@ -95,6 +95,8 @@ def test_airport_names_give_their_distinctive_part():
     assert airport_name_variants("London Heathrow Airport", "London") == ["London Heathrow", "Heathrow"]
     assert "O'Hare" in airport_name_variants("Chicago O'Hare International Airport", "Chicago")
     assert airport_name_variants("Portland International Airport", "Portland") == []
+    assert "Fiumicino" in airport_name_variants("Leonardo da Vinci–Fiumicino Airport", "Rome")   # each part
+    assert "Orly" in airport_name_variants("Paris-Orly Airport", "Paris")
 
 
 def test_the_gazetteer_covers_the_world():
@@ -120,3 +122,17 @@ def test_built_once_then_read_from_the_cache_and_rebuilt_when_the_cache_is_broke
     finally:
         monkeypatch.delenv("POLYGLOT_CACHE_DIR")
         module.gazetteer.cache_clear()
+
+
+def test_indic_spellings_of_one_sound_fold_alike():
+    from languages.folding import fold_name
+
+    assert fold_name("इंदौर") == fold_name("इन्दौर")        # anusvara and a nasal with virama
+    assert fold_name("चंडीगढ़") == fold_name("चण्डीगढ")      # and the nukta left off
+
+
+def test_an_airport_belongs_to_the_city_its_own_name_names():
+    assert [p.code for p in gazetteer().lookup("vancouver")][0] == "YVR"    # filed under Richmond
+    assert [p.code for p in gazetteer().lookup("oakland")] == ["OAK"]       # "San Francisco Bay Oakland"
+    assert [p.code for p in gazetteer().lookup("chania")] == ["CHQ"]        # filed under Souda
+    assert "WAS" in [p.code for p in gazetteer().lookup("华盛顿")]           # GeoNames: 华盛顿特区
