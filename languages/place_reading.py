@@ -326,6 +326,32 @@ def _route_pairs(candidates: list[tuple[PlaceMention, str | None]], found: list[
     return out
 
 
+_KATAKANA = regex.compile(r"[\p{Katakana}ー・]{3,}")
+
+
+def _katakana_guesses(found: list[Word], text: str, code: str, mentions: list[PlaceMention]
+                      ) -> list[tuple[PlaceMention, str | None]]:
+    """A foreign name in katakana right before a from/to particle that names no place we know by it
+    ("ワシントンへ"), read by its sound like a name in any other script the data lacks."""
+    position, phrases, _ = _markers(code)
+    if position != "after":
+        return []
+    out = []
+    for i, word in enumerate(found):
+        if not is_unspaced(word.text):
+            continue
+        for match in _KATAKANA.finditer(word.text):
+            start, end = word.start + match.start(), word.start + match.end()
+            if any(m.start < end and start < m.end for m in mentions):
+                continue
+            rest = fold_name(text[end:word.end])
+            role = next((r for r in ("from", "to") for marker in phrases[r] if rest.startswith("".join(marker))), None)
+            places = transliterated_places(match.group().replace("・", " ")) if role else ()
+            if places:
+                out.append((PlaceMention(places, start, end, i, i, match.group(), is_code=True), role))
+    return out
+
+
 def _names_a_day(mention: PlaceMention, when: frozenset[str]) -> bool:
     """A weekday, month or part of the day that is also a place's name ("çarşamba", "शाम"), unless
     capitalised inside a sentence or marked by a case ending it would not carry as a day."""
@@ -363,6 +389,7 @@ def read_places(text: str, code: str, *, expecting: str | None = None) -> PlaceR
         elif unknown is None and not frequent and word.text[:1].isalpha() and \
                 (word.text[:1].isupper() or len(word.folded) >= 4):
             unknown, unknown_role = word.text, role
+    candidates += _katakana_guesses(found, text, code, [m for m, _ in candidates])
     candidates.sort(key=lambda item: item[0].start)
     candidates = _route_pairs(_city_airports_joined(candidates, text), found, text, code)
     roles = [(m, r) for m, r in candidates if _accepted(m, r, found, text, code, candidates)]
