@@ -59,8 +59,9 @@ def understand(text: str, code: str, today: dt.date | None = None, *, expecting:
     `expecting` names the slot the assistant just asked for ("origin"): a lone place fills it.
     """
     language = get_language(code) or get_language("en")
-    places = read_places(text, language.code, expecting=expecting)
-    airlines = find_airlines(text)
+    airlines = find_airlines(text)   # "de american de dallas": an airline's name is no place
+    places = read_places(text, language.code, expecting=expecting,
+                         not_places=tuple(a.said for a in airlines if a.said))
     outbound, _ = split_return(text, language.code)  # "returning on the 12th" is not the travel date
     details = find_trip_details(text, language.code, today)
     return Slots(origin=places.origin.code if places.origin else None,

@@ -59,6 +59,7 @@ class AirlineMatch:
     name: str
     score: float
     method: Method
+    said: str = ""      # the words as matched, folded ("american"): not a place when read for places
 
 
 def _fold(text: str) -> str:
@@ -259,10 +260,10 @@ def find_airlines(sentence: str) -> list[AirlineMatch]:
     found: list[AirlineMatch] = []
     seen: set[str] = set()
 
-    def add(iata: str, method: Method, score: float = 100.0) -> None:
+    def add(iata: str, method: Method, score: float = 100.0, said: str = "") -> None:
         if iata not in seen:
             seen.add(iata)
-            found.append(AirlineMatch(iata, table.airlines[iata].name, score, method))
+            found.append(AirlineMatch(iata, table.airlines[iata].name, score, method, said))
 
     i = 0
     while i < len(words):
@@ -272,7 +273,7 @@ def find_airlines(sentence: str) -> list[AirlineMatch]:
             near_filler = (i > 0 and words[i - 1] in table.name_fillers) or \
                           (i + size < len(words) and words[i + size] in table.name_fillers)
             if hit and (gram in table.listed or near_filler):
-                add(*hit)
+                add(*hit, said=gram)
                 i += size
                 break
         else:

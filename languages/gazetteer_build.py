@@ -146,7 +146,7 @@ def airport_name_variants(name: str, city: str) -> list[str]:
     out = []
     for variant in dict.fromkeys(variants):
         folded = fold_name(variant)
-        if len(folded.replace(" ", "")) >= 4 and folded != fold_name(city) and folded not in city_words:
+        if len(folded.replace(" ", "")) >= 4 and folded != fold_name(city):
             out.append(variant)
             if "'" in variant:
                 out += [variant.replace("'", ""), variant.replace("'", " ")]

@@ -52,6 +52,26 @@ def _articles(code: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=128)
+def airport_phrases(code: str) -> tuple[tuple[str, ...], ...]:
+    """The language's words for an airport, folded into word tuples, longest first."""
+    spec: LanguageSpec = (get_language(code) or get_language("en")).spec
+    return tuple(sorted({tuple(fold_name(w).split()) for w in spec.markers.airport_words if fold_name(w)},
+                        key=len, reverse=True))
+
+
+def _past_airport_words(folded: list[str], index: int, step: int, code: str) -> int:
+    """Where a from/to word may stand beside a name once an airport word between is skipped:
+    "z lotniska Chopina" (step -1 from the name), "इंदिरा गांधी हवाई अड्डे से" (step +1 after it)."""
+    for phrase in airport_phrases(code):
+        n = len(phrase)
+        if step < 0 and index - n >= 0 and tuple(folded[index - n:index]) == phrase:
+            return index - n
+        if step > 0 and tuple(folded[index:index + n]) == phrase:
+            return index + n
+    return index
+
+
+@lru_cache(maxsize=128)
 def _markers(code: str) -> tuple[str, dict[str, tuple[tuple[str, ...], ...]], dict[str, frozenset[str]]]:
     spec: LanguageSpec = (get_language(code) or get_language("en")).spec
     phrases, endings = {}, {}
@@ -89,14 +109,16 @@ def _marked_by_words(mention: PlaceMention, found: list[Word], code: str) -> str
                         (position != "after" and mention.before.endswith(text)):
                     return role
     folded = [w.folded for w in found]
+    after = _past_airport_words(folded, mention.last_word + 1, +1, code)
+    before = _past_airport_words(folded, mention.first_word, -1, code)
     for role in ("from", "to"):
         for marker in phrases[role]:
             n = len(marker)
             if position == "after":
-                if tuple(folded[mention.last_word + 1:mention.last_word + 1 + n]) == marker:
+                if tuple(folded[after:after + n]) == marker:
                     return role
                 continue
-            start = mention.first_word
+            start = before
             if tuple(folded[max(0, start - n):start]) == marker and start - n >= 0:
                 return role
             # an article between ("para o Porto", "to the Bronx")
@@ -166,7 +188,9 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
             EXCESS_MARKED_LOWERCASE if lowercase and not other_end else EXCESS_VERY_COMMON)
     marked = [m for m, r in others if r and m is not mention]
     reach = 3 if lowercase else 5   # a capitalised name may carry a qualifier first: "San José, Costa Rica to"
-    beside_marked = any(0 < m.first_word - mention.last_word <= reach or 0 < mention.first_word - m.last_word <= 2
+    # after a marked name: its postposition and perhaps an airport word come first ("... हवाई अड्डे से दुबई")
+    behind = 4 if _markers(code)[0] == "after" else 2
+    beside_marked = any(0 < m.first_word - mention.last_word <= reach or 0 < mention.first_word - m.last_word <= behind
                         or (m.first_word == mention.first_word and abs(m.start - mention.start) <= 12)  # one Han/kana run
                         for m in marked)
     if beside_marked and not lowercase and word_likeness < EXCESS_VERY_COMMON:
@@ -232,9 +256,11 @@ def _unknown_candidates(found: list[Word], taken: set[int], code: str) -> list[t
                 if tuple(folded[i:i + n]) != marker:
                     continue
                 if position != "after":
-                    spots = [(role, i + n)] + ([("from", i - 1)] if role == "to" else [])
+                    spots = [(role, _past_airport_words(folded, i + n, +1, code))] + \
+                            ([("from", i - 1)] if role == "to" else [])
                 else:
-                    spots = [(role, i - 1)] + ([("to", i + n)] if role == "from" else [])
+                    spots = [(role, _past_airport_words(folded, i, -1, code) - 1)] + \
+                            ([("to", i + n)] if role == "from" else [])
                 for spot_role, j in spots:
                     if 0 <= j < len(found) and j not in taken and not is_unspaced(found[j].text):
                         out.append((spot_role, j))
@@ -360,10 +386,13 @@ def _names_a_day(mention: PlaceMention, when: frozenset[str]) -> bool:
     return fold_name(mention.surface) in when or (_stem(mention) in when and not mention.capitalized)
 
 
-def read_places(text: str, code: str, *, expecting: str | None = None) -> PlaceReading:
-    """Origin and destination in `text` (language `code`); `expecting` is the slot just asked for."""
+def read_places(text: str, code: str, *, expecting: str | None = None, not_places: tuple[str, ...] = ()
+                ) -> PlaceReading:
+    """Origin and destination in `text` (language `code`); `expecting` is the slot just asked for;
+    `not_places` are words already read as something else (an airline's name)."""
     found = words(text)
-    when = calendar_words(code)
+    when = calendar_words(code) | {w for p in airport_phrases(code) for w in p}
+    not_guessed = when | {fold_name(n) for n in not_places}   # "de american": an airline, not Americana
     candidates = [(mention, role_of(mention, found, code)) for mention in find_places(text, code)
                   if not _names_a_day(mention, when)]
     taken = {i for m, _ in candidates for i in range(m.first_word, m.last_word + 1)}
@@ -372,7 +401,7 @@ def read_places(text: str, code: str, *, expecting: str | None = None) -> PlaceR
         if j in taken:
             continue
         word = found[j]
-        if word.folded in when:
+        if word.folded in not_guessed:
             continue
         frequent = is_frequent_word(word.folded, code)
         if frequent and word.folded.isascii():

@@ -96,6 +96,8 @@ class Markers(Strict):
     to: MarkerSpec
     # Articles that may stand between a from/to word and the name ("para o Porto", "to the Bronx").
     articles: list[str] = Field(default_factory=list)
+    # Words for an airport that may stand between them too ("z lotniska Chopina", "से ... हवाई अड्डे से").
+    airport_words: list[str] = Field(default_factory=list)
 
 
 class DateWords(Strict):

@@ -188,6 +188,20 @@ def test_a_lower_case_marked_name_that_is_also_a_word_is_the_routes_other_end():
     assert codes("Bitllet només d'anada de València a Roma dilluns", "ca") == ("VLC", "ROM")
 
 
+@pytest.mark.parametrize("text, code, expected", [
+    ("z lotniska chopina do tokio 4 marca", "pl", ("WAW", "TYO")),          # an airport word between
+    ("28 नवंबर को इंदिरा गांधी हवाई अड्डे से दुबई", "hi", ("DEL", "DXB")),
+    ("明日の午前中のアトランタからワシントンへの直行便", "ja", ("ATL", "WAS")),   # katakana by its sound
+])
+def test_airport_words_and_names_the_data_lacks(text, code, expected):
+    assert codes(text, code) == expected
+
+
+def test_an_airlines_name_is_not_guessed_as_a_place():
+    slots = understand("muéstrame los vuelos de american de dallas a denver en la mañana", "es", TODAY)
+    assert (slots.origin, slots.destination, slots.airline) == ("DFW", "DEN", "AA")
+
+
 def test_typos_beside_from_and_to_words_are_read_as_the_place():
     assert codes("from bostn to chicgo tomorrow") == ("BOS", "CHI")
     assert codes("minneapolis to seatle on the 8th") == ("MSP", "SEA")
