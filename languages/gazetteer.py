@@ -172,7 +172,8 @@ def build() -> Gazetteer:
     curated = places_file()
     metros = [{"code": c.code, "name": c.name, "airports": list(c.airports)} for c in cities_file().cities]
     metros += [m.model_dump() for m in curated.metros]
-    records = build_places(metros, dict(curated.aliases), _curated_names(), _country_names())
+    locales = tuple(_CLDR_LOCALES.get(spec.code, spec.code).replace("-", "_") for spec in languages_file().languages)
+    records = build_places(metros, dict(curated.aliases), _curated_names(), _country_names(), locales)
     blocked = {fold_name(n) for n in curated.not_places}
     add_designation_variants(records)
     add_han_variants(records)
@@ -198,6 +199,7 @@ def build() -> Gazetteer:
                      max(n.count(" ") + 1 for n in frozen_index))
 
 
+_CLDR_LOCALES = {"no": "nb", "tl": "fil", "zh-TW": "zh_Hant"}
 _lock = threading.Lock()
 
 

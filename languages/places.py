@@ -119,7 +119,9 @@ def _stem_lookup(parts: list[str], last: str, capitalised: bool) -> tuple[list[P
 
 
 def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...], inflected: bool,
-                  max_words: int, endings: tuple[str, ...] = ()) -> PlaceMention | None:
+                  max_words: int, endings: tuple[str, ...] = (), marked: bool = False) -> PlaceMention | None:
+    """The longest name starting at word `i`; `marked` when a from/to word comes right before it
+    (then a short stem may be a name even in lower case: "z brna", "из ниша")."""
     index = gazetteer()
     for n in range(min(max_words, len(found) - i), 0, -1):
         parts = [w.folded for w in found[i:i + n]]
@@ -152,7 +154,7 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
         if inflected:
             hangul = char_script(last[0]) == "Hangul"   # a Hangul syllable is two or three letters
             hits, ending = ([], "") if hangul else _stem_lookup(
-                parts[:-1], last, found[i + n - 1].text[:1].isupper() and i + n - 1 > 0)
+                parts[:-1], last, (found[i + n - 1].text[:1].isupper() and i + n - 1 > 0) or (marked and n == 1))
             if hits:
                 return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=ending)
             # a stem of three letters only for a capitalised word ("z Brna", "из Ниша"): "sab-ahı" is not a place
@@ -200,6 +202,8 @@ def find_places(text: str, code: str) -> list[PlaceMention]:
     endings = tuple(sorted({fold_name(e).lstrip("'") for e in (*spec.markers.from_.suffixes, *spec.markers.to.suffixes)
                             if len(fold_name(e).lstrip("'")) > 1}, key=len, reverse=True))
     found = words(text)
+    marker_words = {fold_name(w) for w in (*spec.markers.from_.words, *spec.markers.to.words, *spec.markers.articles)
+                    if " " not in fold_name(w)}
     letters = [ch for ch in text if ch.isalpha() and is_cased(ch)]
     shouting = len(letters) > 8 and sum(ch.isupper() for ch in letters) > 0.8 * len(letters)
     mentions: list[PlaceMention] = []
@@ -215,7 +219,8 @@ def find_places(text: str, code: str) -> list[PlaceMention]:
             i += 1
             continue
         mention = _code_match(word, i, text, shouting=shouting) or _spaced_match(
-            found, i, text, prefixes, spec.matching.inflected, max_words, endings)
+            found, i, text, prefixes, spec.matching.inflected, max_words, endings,
+            marked=i > 0 and found[i - 1].folded in marker_words)
         if mention:
             mentions.append(mention)
             i = mention.last_word + 1

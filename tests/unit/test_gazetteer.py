@@ -136,3 +136,14 @@ def test_an_airport_belongs_to_the_city_its_own_name_names():
     assert [p.code for p in gazetteer().lookup("oakland")] == ["OAK"]       # "San Francisco Bay Oakland"
     assert [p.code for p in gazetteer().lookup("chania")] == ["CHQ"]        # filed under Souda
     assert "WAS" in [p.code for p in gazetteer().lookup("华盛顿")]           # GeoNames: 华盛顿特区
+
+
+def test_a_country_with_one_big_airport_names_that_airports_city():
+    assert [p.code for p in gazetteer().lookup("curacao")] == ["CUR"]
+    assert [p.code for p in gazetteer().lookup(fold_name("グアム"))] == ["GUM"]
+    assert gazetteer().lookup("georgia") == []          # a US state too: no guess
+    assert gazetteer().lookup("kenya") == []            # several big airports: which one is not ours to say
+
+
+def test_a_big_city_gets_the_large_airport_the_data_files_under_a_small_town():
+    assert gazetteer().lookup(fold_name("Ciudad de Panamá"))[0].airports[0] == "PTY"     # Tocumen
