@@ -264,6 +264,14 @@ def _unknown_candidates(found: list[Word], taken: set[int], code: str) -> list[t
                 for spot_role, j in spots:
                     if 0 <= j < len(found) and j not in taken and not is_unspaced(found[j].text):
                         out.append((spot_role, j))
+    _, _, endings = _markers(code)
+    for j, word in enumerate(folded):   # a case ending on a name we do not know: "தூத்துக்குடி-யிலிருந்து"
+        if j in taken or word.isascii():
+            continue
+        for role in ("from", "to"):
+            if any(len(e) >= 2 and word.endswith(e) and len(word) > len(e) + 2 for e in endings[role]):
+                out.append((role, j))
+                break
     return out
 
 
@@ -378,6 +386,17 @@ def _katakana_guesses(found: list[Word], text: str, code: str, mentions: list[Pl
     return out
 
 
+def _without_ending(name: str, code: str) -> str:
+    """A name to say back without the case ending it was heard with ("தூத்துக்குடி-யிலிருந்து")."""
+    _, _, endings = _markers(code)
+    folded = fold_name(name)
+    for ending in sorted(endings["from"] | endings["to"], key=len, reverse=True):
+        if len(ending) >= 2 and folded.endswith(ending) and len(folded) > len(ending) + 2 and len(folded) == len(name):
+            stem = name[:-len(ending)]
+            return stem[:-2] if stem.endswith(("யி", "வி")) else stem   # Tamil: a glide and its vowel sign before it
+    return name
+
+
 def _names_a_day(mention: PlaceMention, when: frozenset[str]) -> bool:
     """A weekday, month or part of the day that is also a place's name ("çarşamba", "शाम"), unless
     capitalised inside a sentence or marked by a case ending it would not carry as a day."""
@@ -417,7 +436,7 @@ def read_places(text: str, code: str, *, expecting: str | None = None, not_place
             taken |= set(range(first, last + 1))
         elif unknown is None and not frequent and word.text[:1].isalpha() and \
                 (word.text[:1].isupper() or len(word.folded) >= 4):
-            unknown, unknown_role = word.text, role
+            unknown, unknown_role = _without_ending(word.text, code), role
     candidates += _katakana_guesses(found, text, code, [m for m, _ in candidates])
     candidates.sort(key=lambda item: item[0].start)
     candidates = _route_pairs(_city_airports_joined(candidates, text), found, text, code)

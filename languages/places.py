@@ -118,6 +118,15 @@ def _stem_lookup(parts: list[str], last: str, capitalised: bool) -> tuple[list[P
     return [], ""
 
 
+def _indic_stems(stem: str) -> tuple[str, ...]:
+    """A stem as cut, and in Brahmic scripts also with the virama its last consonant had before a
+    vowel-initial ending joined it: "கோயம்புத்தூர்" + "இலிருந்து" is written "கோயம்புத்தூரிலிருந்து"."""
+    last = ord(stem[-1]) if stem else 0
+    if 0x0900 <= last <= 0x0D7F and 0x15 <= (last & 0x7F) <= 0x39:   # a consonant letter of the block
+        return stem, stem + chr((last & ~0x7F) + 0x4D)
+    return (stem,)
+
+
 def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...], inflected: bool,
                   max_words: int, endings: tuple[str, ...] = (), marked: bool = False) -> PlaceMention | None:
     """The longest name starting at word `i`; `marked` when a from/to word comes right before it
@@ -148,9 +157,10 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
                 for extra in range(0, 3):   # Tamil "சென்னை-யி-லிருந்து": a glide and a vowel sign
                     if len(stem) - extra < 2:
                         break
-                    hits = index.lookup(" ".join([*parts[:-1], stem[:len(stem) - extra]]))
-                    if hits:
-                        return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=ending)
+                    for form in _indic_stems(stem[:len(stem) - extra]):
+                        hits = index.lookup(" ".join([*parts[:-1], form]))
+                        if hits:
+                            return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=ending)
         if inflected:
             hangul = char_script(last[0]) == "Hangul"   # a Hangul syllable is two or three letters
             hits, ending = ([], "") if hangul else _stem_lookup(

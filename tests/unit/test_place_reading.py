@@ -197,6 +197,12 @@ def test_airport_words_and_names_the_data_lacks(text, code, expected):
     assert codes(text, code) == expected
 
 
+def test_indic_case_endings_that_join_the_names_last_consonant():
+    assert codes("கோயம்புத்தூரிலிருந்து பெங்களூருக்கு வெள்ளிக்கிழமை", "ta") == ("CJB", "BLR")
+    reading = read_places("தூத்துக்குடியிலிருந்து சென்னைக்கு", "ta")     # named back without its ending
+    assert (reading.unknown, reading.unknown_role, reading.destination.code) == ("தூத்துக்குடி", "from", "MAA")
+
+
 def test_an_airlines_name_is_not_guessed_as_a_place():
     slots = understand("muéstrame los vuelos de american de dallas a denver en la mañana", "es", TODAY)
     assert (slots.origin, slots.destination, slots.airline) == ("DFW", "DEN", "AA")
