@@ -29,6 +29,7 @@ from .routing import get_language
 
 EXCESS_MARKED_LOWERCASE = 0.9  # a lower-case name after from/to must be this little of a word
 AMBIGUOUS_RATIO = 0.5
+LONE_WORD_MAX_POPULATION = 500_000
 SAME_COUNTRY_RATIO = 0.1   # a place this big relative to the first wins when it shares the other end's country   # a second place this big relative to the first (population x fame) is asked about
 
 
@@ -176,17 +177,19 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
     if mention.suffix and not role and word_zipf(fold_name(mention.surface), code) >= FREQUENT_ZIPF:
         return False   # an everyday word that only looks like a case form of a name ("lentoa", "Kas")
     if role:  # "to Nice" is a place; "to reading" in lower case is a word
-        if lowercase and word_likeness >= EXCESS_COMMON and is_frequent_word(_stem(mention), code) and not any(
+        # an everyday word of the language itself, named like a city of under half a million
+        own_word = word_zipf(_stem(mention), code) >= FREQUENT_ZIPF and mention.place.population < LONE_WORD_MAX_POPULATION
+        if lowercase and (word_likeness >= EXCESS_COMMON or own_word) and is_frequent_word(_stem(mention), code) and not any(
                 m is not mention and (m.is_code or r is not None or commonness(_stem(m), code) < EXCESS_COMMON)
                 for m, r in others):
-            return False   # "chegou ao porto", "un jus d'orange": a lone everyday word after "to"/"of"
+            return False   # "chegou ao porto", "salva de palmas": a lone everyday word after "to"/"of"
         # "vols de nice à tunis": with the other end plainly a place, a marked name is the route's end
         plain = [(m, r) for m, r in others if m is not mention and r and not m.is_code and
                  commonness(_stem(m), code) < EXCESS_COMMON]
         other_end = any(r != role for _, r in plain) and not any(r == role for _, r in plain)
         return commonness(_stem(mention), code, marked=True) < (
             EXCESS_MARKED_LOWERCASE if lowercase and not other_end else EXCESS_VERY_COMMON)
-    marked = [m for m, r in others if r and m is not mention]
+    marked = [m for m, r in others if r and m is not mention and (m.is_code or commonness(_stem(m), code) < EXCESS_VERY_COMMON)]
     reach = 3 if lowercase else 5   # a capitalised name may carry a qualifier first: "San José, Costa Rica to"
     # after a marked name: its postposition and perhaps an airport word come first ("... हवाई अड्डे से दुबई")
     behind = 4 if _markers(code)[0] == "after" else 2
@@ -203,6 +206,10 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
     previous = found[mention.first_word - 1].end if mention.first_word else 0
     sentence_start = mention.first_word == 0 or any(ch in ".!?¿¡" for ch in text[previous:mention.start])
     if mention.capitalized and not sentence_start:
+        # where case endings or postpositions mark the ends of a route, a lone unmarked name is
+        # something else ("yeni Batman filmini"); beside another place it is one ("Ankara İstanbul")
+        if _markers(code)[0] == "after" or any(_markers(code)[2].values()):
+            return any(m is not mention for m, _ in others if m.is_code or commonness(_stem(m), code) < EXCESS_COMMON)
         return True
     if marked:  # "boston to denver": right before or after a marked place
         return beside_marked
