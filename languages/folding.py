@@ -62,7 +62,7 @@ def fold(text: str, script: str) -> str:
 
 def fold_name(text: str) -> str:
     """Case-free, accent-free (where typing drops accents) form with single spaces between words."""
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_PLAIN_LETTERS)
+    text = unicodedata.normalize("NFKC", text).casefold().translate(_PLAIN_LETTERS).replace("\u200c", "").replace("\u200d", "")
     out: list[str] = []
     base = ""
     for char in unicodedata.normalize("NFKD", text):

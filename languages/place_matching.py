@@ -31,6 +31,7 @@ SKELETON_WORD_LIKENESS = 70  # the same for an everyday word of the language (it
 SKELETON_MIN_LETTERS = 3   # "kr" is too short to stand for a place; three letters must sound very close
 SKELETON_SHORT_LIKENESS = 75   # ... the likeness a three-letter skeleton needs ("डलास" -> Dallas, not कार्ड)
 _NASAL_BEFORE_STOP = re.compile(r"m(?=[kgcjtdqx])")
+_SOFT_C = re.compile(r"c(?=[eiy])")
 SKELETON_RIVAL_RATIO = 0.1   # a place sharing the skeleton this big relative to the first is a candidate too
 
 
@@ -39,6 +40,7 @@ def skeleton(folded: str) -> str:
     "ワシントン" give "fsntn"): scripts without written vowels (Arabic, Hebrew) and Indic or kana
     transliterations agree on little else."""
     out: list[str] = []
+    folded = _SOFT_C.sub("s", folded)   # "city", "सिटी": a c before e, i or y sounds like s
     for ch in folded.replace("x", "ks").translate(_SKELETON):
         if not ch.isalpha() or ch in "aeiouyh" or (out and out[-1] == ch):
             continue

@@ -30,6 +30,7 @@ from .routing import get_language
 EXCESS_MARKED_LOWERCASE = 0.9  # a lower-case name after from/to must be this little of a word
 AMBIGUOUS_RATIO = 0.5
 LONE_WORD_MAX_POPULATION = 500_000
+EVERYDAY_ZIPF = 4.0   # once in 100,000 words: an everyday word of the language, not just a talked-about place
 SAME_COUNTRY_RATIO = 0.1   # a place this big relative to the first wins when it shares the other end's country   # a second place this big relative to the first (population x fame) is asked about
 
 
@@ -178,7 +179,7 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
         return False   # an everyday word that only looks like a case form of a name ("lentoa", "Kas")
     if role:  # "to Nice" is a place; "to reading" in lower case is a word
         # an everyday word of the language itself, named like a city of under half a million
-        own_word = word_zipf(_stem(mention), code) >= FREQUENT_ZIPF and mention.place.population < LONE_WORD_MAX_POPULATION
+        own_word = word_zipf(_stem(mention), code) >= EVERYDAY_ZIPF and mention.place.population < LONE_WORD_MAX_POPULATION
         if lowercase and (word_likeness >= EXCESS_COMMON or own_word) and is_frequent_word(_stem(mention), code) and not any(
                 m is not mention and (m.is_code or r is not None or commonness(_stem(m), code) < EXCESS_COMMON)
                 for m, r in others):

@@ -19,10 +19,10 @@ from .registry import cities_file
 from .routing import get_language
 from .scripts import char_script
 
-_TOKEN = regex.compile(
+_TOKEN = regex.compile(   # zero-width (non-)joiners stay inside an Indic or Persian word ("కోల్‌కతా")
     r"[\p{Han}\p{Hiragana}\p{Katakana}ー]+|[\p{Thai}]+"
-    r"|(?:(?![\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}])[\p{L}\p{M}])+(?:['’](?:(?![\p{Han}\p{Hiragana}"
-    r"\p{Katakana}\p{Thai}])[\p{L}\p{M}])+)*")
+    r"|(?:(?![\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}])[\p{L}\p{M}\u200c\u200d])+(?:['’](?:(?![\p{Han}\p{Hiragana}"
+    r"\p{Katakana}\p{Thai}])[\p{L}\p{M}\u200c\u200d])+)*")
 MAX_SUFFIX = 6
 
 
@@ -148,7 +148,7 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
         last = parts[-1]
         if "'" in last:
             stem, _, ending = last.partition("'")
-            hits = index.lookup(" ".join([*parts[:-1], stem]))
+            hits = index.lookup(fold_name(" ".join([*parts[:-1], stem])))   # "st. louis'e" -> "saint louis"
             if hits:
                 return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix="'" + ending)
         for ending in endings:   # the language's own case endings, of any length, and a glide before them
@@ -170,6 +170,8 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
             # a stem of three letters only for a capitalised word ("z Brna", "из Ниша"): "sab-ahı" is not a place
             shortest = 2 if hangul else 3 if found[i + n - 1].text[:1].isupper() else 4
             for cut in range(1, min(MAX_SUFFIX, len(last) - shortest) + 1):
+                if not hangul and last[-cut] not in _STEM_VOWELS and last[-cut:] not in endings:
+                    continue   # a case ending starts with a vowel unless the language lists it: not "Mari-bora"
                 hits = index.lookup(" ".join([*parts[:-1], last[:-cut]]), own_names_only=not hangul and
                                     len(last) - cut < 4 and not found[i + n - 1].text[:1].isupper())
                 if hits:

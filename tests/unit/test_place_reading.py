@@ -203,6 +203,16 @@ def test_indic_case_endings_that_join_the_names_last_consonant():
     assert (reading.unknown, reading.unknown_role, reading.destination.code) == ("தூத்துக்குடி", "from", "MAA")
 
 
+@pytest.mark.parametrize("text, code, expected", [
+    ("1 aralıkta kansas city'den st. louis'e uçuşlar", "tr", ("MCI", "STL")),   # an ending after "St."
+    ("జనవరి 12న విశాఖపట్నం నుండి కోల్\u200cకతాకు", "te", ("VTZ", "CCU")),       # a joiner inside the word
+    ("1 दिसंबर को कैनसस सिटी से सेंट लुइस की उड़ानें", "hi", ("MCI", "STL")),    # "city" sounds like "siti"
+    ("iz maribora v pariz", "sl", (None, "PAR")),                              # no Mary (Mari-bora)
+])
+def test_endings_joiners_and_sounds(text, code, expected):
+    assert codes(text, code) == expected
+
+
 def test_an_airlines_name_is_not_guessed_as_a_place():
     slots = understand("muéstrame los vuelos de american de dallas a denver en la mañana", "es", TODAY)
     assert (slots.origin, slots.destination, slots.airline) == ("DFW", "DEN", "AA")
