@@ -21,8 +21,8 @@ from .scripts import char_script
 
 _TOKEN = regex.compile(   # zero-width (non-)joiners stay inside an Indic or Persian word ("కోల్‌కతా")
     r"[\p{Han}\p{Hiragana}\p{Katakana}ー]+|[\p{Thai}]+"
-    r"|(?:(?![\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}])[\p{L}\p{M}\u200c\u200d])+(?:['’](?:(?![\p{Han}\p{Hiragana}"
-    r"\p{Katakana}\p{Thai}])[\p{L}\p{M}\u200c\u200d])+)*")
+    r"|(?:(?![\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}])[\p{L}\p{M}\u200c\u200d])+(?:(?:['’]|(?<=\p{Hebrew})[\"״׳]"
+    r"(?=\p{Hebrew}))(?:(?![\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}])[\p{L}\p{M}\u200c\u200d])+)*")   # נתב"ג
 MAX_SUFFIX = 6
 
 

@@ -213,6 +213,12 @@ def test_endings_joiners_and_sounds(text, code, expected):
     assert codes(text, code) == expected
 
 
+def test_local_names_of_airports_from_the_curated_file():
+    assert codes('מנתב"ג לאתונה ב-1 באפריל', "he") == ("TLV", "ATH")      # gershayim inside the word
+    assert codes("Из Шереметьево в Пулково завтра", "ru") == ("SVO", "LED")
+    assert codes("dari klia ke bangkok lusa", "ms") == ("KUL", "BKK")
+
+
 def test_an_airlines_name_is_not_guessed_as_a_place():
     slots = understand("muéstrame los vuelos de american de dallas a denver en la mañana", "es", TODAY)
     assert (slots.origin, slots.destination, slots.airline) == ("DFW", "DEN", "AA")
