@@ -160,3 +160,42 @@ def clear_caches() -> None:
     """Forget the typo buckets and country names (after the gazetteer changes)."""
     _names_by_start.cache_clear()
     _skeletons.cache_clear()
+    _han_sounds.cache_clear()
+
+
+HAN_SOUND_SCORE = 85    # rapidfuzz ratio of two names' pinyin: 波斯顿 "bosidun" ~ 波士顿 "boshidun"
+_HAN = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+
+
+@lru_cache(maxsize=1)
+def _han_sounds() -> dict[str, dict[str, tuple[Place, ...]]]:
+    """Pinyin (anyascii, no spaces) of every all-Han name -> its places, bucketed by first letter."""
+    from anyascii import anyascii
+
+    index = gazetteer()
+    found: dict[str, dict[str, set[int]]] = {}
+    for name, hits in index.index.items():
+        if _HAN.match(name):
+            sound = anyascii(name).lower()
+            found.setdefault(sound[:1], {}).setdefault(sound, set()).update(number for number, _ in hits)
+    return {letter: {sound: tuple(sorted((index.places[n] for n in numbers), key=lambda p: -p.population))
+                     for sound, numbers in sounds.items()} for letter, sounds in found.items()}
+
+
+def han_sound_places(run: str) -> tuple[tuple[Place, ...], int]:
+    """A Han transliteration of a foreign name that the data spells otherwise, read from the start of
+    `run` by its sound ("圣迭戈的…" -> San Diego's 圣地亚哥); the places and how many characters it took."""
+    from anyascii import anyascii
+    from rapidfuzz import fuzz, process
+
+    best: tuple[float, int, tuple[Place, ...]] = (0.0, 0, ())
+    for length in range(min(6, len(run)), 2, -1):   # two characters are mostly a word (单程, one way)
+        part = run[:length]
+        if not _HAN.match(part):
+            continue
+        sound = anyascii(part).lower()
+        bucket = _han_sounds().get(sound[:1], {})
+        hit = process.extractOne(sound, list(bucket), scorer=fuzz.ratio, score_cutoff=HAN_SOUND_SCORE)
+        if hit and hit[1] > best[0]:
+            best = (hit[1], length, bucket[hit[0]])
+    return best[2], best[1]

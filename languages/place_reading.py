@@ -21,7 +21,7 @@ from .common_words import (EXCESS_COMMON, EXCESS_VERY_COMMON, FREQUENT_ZIPF, com
 from .folding import fold_name, is_cased, is_unspaced
 from .gazetteer import Place
 from .gazetteer import gazetteer
-from .place_matching import (FUZZY_SCORE_WORD, SKELETON_MIN_LIKENESS, SKELETON_WORD_LIKENESS, fuzzy_place, qualifier_matches,
+from .place_matching import (FUZZY_SCORE_WORD, han_sound_places, SKELETON_MIN_LIKENESS, SKELETON_WORD_LIKENESS, fuzzy_place, qualifier_matches,
                              transliterated_places)
 from .places import PlaceMention, Word, find_places, words
 from .registry import LanguageSpec
@@ -405,6 +405,31 @@ def _without_ending(name: str, code: str) -> str:
     return name
 
 
+def _han_guesses(found: list[Word], text: str, code: str, mentions: list[PlaceMention]
+                 ) -> list[tuple[PlaceMention, str | None]]:
+    """A foreign name right after 从/到 that the data spells with other characters (波斯顿 for 波士顿),
+    read by its pinyin."""
+    position, phrases, _ = _markers(code)
+    if position != "before" or (get_language(code) or get_language("en")).spec.script != "Han":
+        return []
+    out = []
+    for i, word in enumerate(found):
+        if not is_unspaced(word.text):
+            continue
+        for role in ("from", "to"):
+            for marker in ("".join(m) for m in phrases[role] if len(m) == 1):
+                for hit in regex.finditer(regex.escape(marker), word.folded):
+                    start = word.start + hit.end()
+                    if any(m.start <= start < m.end or m.start == start for m in mentions):
+                        continue
+                    places, length = han_sound_places(text[start:word.end])
+                    if places:
+                        mention = PlaceMention(places, start, start + length, i, i, text[start:start + length], is_code=True)
+                        out.append((mention, role))
+                        mentions = [*mentions, mention]
+    return out
+
+
 def _names_a_day(mention: PlaceMention, when: frozenset[str]) -> bool:
     """A weekday, month or part of the day that is also a place's name ("çarşamba", "शाम"), unless
     capitalised inside a sentence or marked by a case ending it would not carry as a day."""
@@ -446,6 +471,7 @@ def read_places(text: str, code: str, *, expecting: str | None = None, not_place
                 (word.text[:1].isupper() or len(word.folded) >= 4):
             unknown, unknown_role = _without_ending(word.text, code), role
     candidates += _katakana_guesses(found, text, code, [m for m, _ in candidates])
+    candidates += _han_guesses(found, text, code, [m for m, _ in candidates])
     candidates.sort(key=lambda item: item[0].start)
     candidates = _route_pairs(_city_airports_joined(candidates, text), found, text, code)
     roles = [(m, r) for m, r in candidates if _accepted(m, r, found, text, code, candidates)]

@@ -219,6 +219,12 @@ def test_local_names_of_airports_from_the_curated_file():
     assert codes("dari klia ke bangkok lusa", "ms") == ("KUL", "BKK")
 
 
+def test_chinese_spellings_the_data_lacks_are_read_by_their_pinyin():
+    assert codes("明天从盐湖城到圣迭戈的单程机票", "zh") == ("SLC", "SAN")     # 圣地亚哥; the US one beside SLC
+    assert codes("星期四从纽约到波斯顿", "zh") == ("NYC", "BOS")                # 波士顿
+    assert codes("从北京到上海的单程机票", "zh") == ("BJS", "SHA")             # 单程 (one way) is no place
+
+
 def test_an_airlines_name_is_not_guessed_as_a_place():
     slots = understand("muéstrame los vuelos de american de dallas a denver en la mañana", "es", TODAY)
     assert (slots.origin, slots.destination, slots.airline) == ("DFW", "DEN", "AA")
