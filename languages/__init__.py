@@ -3,9 +3,8 @@ from . import calendar_words, common_words, place_matching, places, registry, ro
 from .configfile import ConfigError, config_dir, load_config
 from .dates import find_date
 from .phrases import phrase
-from .common_words import prepare as prepare_reading
 from .folding import fold, fold_name
-from .place_reading import PlaceReading, read_places
+from .place_reading import PlaceReading, prepare_reading, read_places
 from .places import PlaceMention, city_airports, city_code_for, city_name, find_places, place_label, same_place
 from .registry import Language, TtsRoute
 from .routing import (Resolution, all_languages, filler_words, get_language, normalize_code, offline_stt_language,

@@ -8,6 +8,7 @@ combining marks too but spell the word, so they stay.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import regex
 
@@ -60,6 +61,7 @@ def fold(text: str, script: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)
 def fold_name(text: str) -> str:
     """Case-free, accent-free (where typing drops accents) form with single spaces between words."""
     text = unicodedata.normalize("NFKC", text).casefold().translate(_PLAIN_LETTERS).replace("\u200c", "").replace("\u200d", "")

@@ -15,11 +15,12 @@ _US_STATES_EXTRA = {"DC": "District of Columbia"}
 
 
 @lru_cache(maxsize=1)
-def _names_by_start() -> dict[str, list[str]]:
-    buckets: dict[str, list[str]] = {}
+def _names_by_start() -> dict[tuple[str, int], list[str]]:
+    """Latin names of the gazetteer by first letter and length (a typo keeps both nearly)."""
+    buckets: dict[tuple[str, int], list[str]] = {}
     for name in gazetteer().index:
         if name.isascii() and len(name) >= FUZZY_MIN_LETTERS - 1:
-            buckets.setdefault(name[0], []).append(name)
+            buckets.setdefault((name[0], len(name)), []).append(name)
     return buckets
 
 
@@ -102,7 +103,8 @@ def fuzzy_place(folded: str, score: int = FUZZY_SCORE) -> Place | None:
 
     if len(folded) < FUZZY_MIN_LETTERS or not folded.isascii():
         return None
-    bucket = [n for n in _names_by_start().get(folded[0], []) if abs(len(n) - len(folded)) <= 2]
+    buckets = _names_by_start()
+    bucket = [n for size in range(len(folded) - 2, len(folded) + 3) for n in buckets.get((folded[0], size), ())]
     best = process.extract(folded, bucket, scorer=fuzz.ratio, score_cutoff=score, limit=3)
     if not best:
         return None
@@ -154,6 +156,13 @@ def qualifier_matches(candidates: list[Place], found: list[Word], start: int, co
         if len(codes) == 1:
             return picked[0], set(range(start, start + n))
     return None, set()
+
+
+def prepare() -> None:
+    """Build the typo, sound and pinyin indexes ahead of the first sentence."""
+    _names_by_start()
+    _skeletons()
+    _han_sounds()
 
 
 def clear_caches() -> None:

@@ -522,3 +522,15 @@ def read_places(text: str, code: str, *, expecting: str | None = None, not_place
     if origin is not None and unknown_role == "from" or destination is not None and unknown_role == "to":
         unknown, unknown_role = None, None
     return PlaceReading(origin, destination, unknown, unknown_role, ambiguous, ambiguous_name, ambiguous_role)
+
+
+def prepare_reading(code: str) -> None:
+    """Build what reading places in language `code` needs (the gazetteer, word tables, stem, sound
+    and typo indexes, about a second in all), so the first turn does not wait for it."""
+    from . import place_matching, places
+    from .common_words import prepare
+
+    prepare(code)
+    places.prepare()
+    place_matching.prepare()
+    calendar_words(code)

@@ -205,6 +205,14 @@ def _code_match(word: Word, i: int, text: str, *, shouting: bool) -> PlaceMentio
     return PlaceMention((place,), word.start, word.end, i, i, raw, is_code=True) if place else None
 
 
+@lru_cache(maxsize=64)
+def _marker_words(code: str) -> frozenset[str]:
+    """The language's one-word from/to words and articles, folded."""
+    markers = (get_language(code) or get_language("en")).spec.markers
+    return frozenset(f for w in (*markers.from_.words, *markers.to.words, *markers.articles)
+                     if (f := fold_name(w)) and " " not in f)
+
+
 def find_places(text: str, code: str) -> list[PlaceMention]:
     """Every name of a place in `text` (language `code` decides prefixes and case endings), in order."""
     language = get_language(code) or get_language("en")
@@ -214,8 +222,7 @@ def find_places(text: str, code: str) -> list[PlaceMention]:
     endings = tuple(sorted({fold_name(e).lstrip("'") for e in (*spec.markers.from_.suffixes, *spec.markers.to.suffixes)
                             if len(fold_name(e).lstrip("'")) > 1}, key=len, reverse=True))
     found = words(text)
-    marker_words = {fold_name(w) for w in (*spec.markers.from_.words, *spec.markers.to.words, *spec.markers.articles)
-                    if " " not in fold_name(w)}
+    marker_words = _marker_words(language.code)
     letters = [ch for ch in text if ch.isalpha() and is_cased(ch)]
     shouting = len(letters) > 8 and sum(ch.isupper() for ch in letters) > 0.8 * len(letters)
     mentions: list[PlaceMention] = []
@@ -355,11 +362,18 @@ def place_label(code: str, language_code: str, *, beside: str | None = None) -> 
     return f"{name}, {country}"
 
 
+def prepare() -> None:
+    """Build the stem index and the airport hosts ahead of the first sentence."""
+    _stems()
+    _hosts()
+
+
 def clear_caches() -> None:
     """Forget the gazetteer and the airport hosts read from it (tests point the configs elsewhere)."""
     from . import gazetteer as gazetteer_module
 
     _stems.cache_clear()
+    _marker_words.cache_clear()
     gazetteer_module.gazetteer.cache_clear()
     gazetteer_module.places_file.cache_clear()
     _hosts.cache_clear()
