@@ -6,7 +6,8 @@ or, when it asked for more, what it kept, is compared with the expected codes an
 and any of its airports count as the same place (NYC and JFK both answer "New York"). Then every
 sentence of `no_places.yaml` (none names a place) goes through the same reader; any place found
 there is a false place. Prints per-language rates, the misses (with --misses), and last
-`understood: 0.XX` and `false_places: N`. `--set holdout` reads `holdout.yaml` instead (same format).
+`understood: 0.XX` and `false_places: N`. `--set holdout` reads `holdout.yaml` and
+`holdout_no_places.yaml` instead (same formats).
 Run: python bench/understanding.py [--set requests|holdout] [--misses] [--lang es,fr]
 """
 from __future__ import annotations
@@ -67,7 +68,8 @@ async def main() -> None:
                   f"want {entry['origin']} {entry['destination']} {entry.get('date')}")
     elapsed = time.perf_counter() - began
     false_places = 0
-    sentences = yaml.safe_load((DATA / "no_places.yaml").read_text(encoding="utf-8"))["sentences"]
+    no_places = "holdout_no_places.yaml" if options.set == "holdout" else "no_places.yaml"
+    sentences = yaml.safe_load((DATA / no_places).read_text(encoding="utf-8"))["sentences"]
     for entry in sentences:
         if wanted and entry["lang"] not in wanted:
             continue

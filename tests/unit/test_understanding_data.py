@@ -2,8 +2,9 @@
 
 Checks `requests.yaml` and `holdout.yaml` of `tests/data/understanding/` against the data they are
 meant to follow: language codes from `configs/languages.yaml`, IATA codes from `airportsdata` or the
-metropolitan codes listed in that folder's README, ISO dates, and origin != destination. It checks
-the data, not the reader: no entry's text is interpreted here.
+metropolitan codes listed in that folder's README, ISO dates, and origin != destination; and the
+held-out `holdout_no_places.yaml` for its form (known languages, text, ten or more per language).
+It checks the data, not the reader: no entry's text is interpreted here.
 """
 from __future__ import annotations
 
@@ -138,3 +139,32 @@ def test_holdout_covers_every_language_with_enough_requests():
     assert set(counts) == language_codes()
     assert sum(counts.values()) >= 450
     assert all(counts[code] >= (30 if code in atis else 8) for code in counts)
+
+
+def no_place_sentences() -> list[dict]:
+    """The held-out no-place sentences (`holdout_no_places.yaml`): a list of {lang, text}."""
+    sentences = load("holdout_no_places")["sentences"]
+    assert isinstance(sentences, list) and sentences
+    return sentences
+
+
+def test_holdout_no_places_entries_are_a_known_language_and_some_text():
+    found = []
+    for index, entry in enumerate(no_place_sentences()):
+        if not isinstance(entry, dict) or set(entry) != {"lang", "text"}:
+            found.append(f"[{index}] {entry!r}: want exactly lang and text")
+            continue
+        if entry["lang"] not in language_codes():  # an unquoted no loads as False and lands here
+            found.append(f"[{index}] lang {entry['lang']!r}")
+        if not isinstance(entry["text"], str) or not entry["text"].strip():
+            found.append(f"[{index}] empty text")
+    assert found == []
+
+
+def test_holdout_no_places_covers_every_language_with_ten_or_more():
+    counts: dict[str, int] = {}
+    for entry in no_place_sentences():
+        counts[entry["lang"]] = counts.get(entry["lang"], 0) + 1
+    assert set(counts) == language_codes()
+    assert sum(counts.values()) >= 430
+    assert {code: n for code, n in counts.items() if n < 10} == {}
