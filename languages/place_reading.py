@@ -16,8 +16,9 @@ from functools import lru_cache
 import regex
 
 from .calendar_words import calendar_words
+from .dates.holidays import holiday_spans
 from .common_words import (EXCESS_COMMON, EXCESS_VERY_COMMON, FREQUENT_ZIPF, commonness, expected_zipf,
-                           home_countries, is_frequent_word, word_zipf)
+                           _frequent_set, home_countries, is_frequent_word, word_zipf)
 from .folding import fold_name, is_cased, is_unspaced
 from .gazetteer import Place
 from .gazetteer import gazetteer
@@ -168,22 +169,66 @@ def _stem(mention: PlaceMention) -> str:
     return folded
 
 
+def _place_like(mention: PlaceMention, role: str | None, code: str) -> bool:
+    """A mention that plainly stands for a place, to vouch for another: a code or a firm guess, a
+    marked name that is not an everyday word, or an unmarked one that is hardly a word (where the
+    language's word list can tell; without one, a capitalised name)."""
+    if mention.is_code:
+        return not mention.tentative
+    likeness = commonness(_stem(mention), code, marked=role is not None)
+    lowercase = is_cased(mention.surface) and not mention.capitalized
+    if role is not None:
+        return likeness < (EXCESS_MARKED_LOWERCASE if lowercase else EXCESS_VERY_COMMON)
+    return likeness < EXCESS_COMMON and not (lowercase and not _frequent_set(code))
+
+
+@lru_cache(maxsize=64)
+def _conjunction(code: str) -> str:
+    """The language's "and" between two items (CLDR list patterns): "and", "und", "和"."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        pattern = Locale.parse(code.replace("-", "_")).list_patterns["standard"]["2"]
+    except (UnknownLocaleError, ValueError, KeyError):
+        return ""
+    return fold_name(pattern.replace("{0}", " ").replace("{1}", " "))
+
+
+def _own_name(mention: PlaceMention) -> bool:
+    """Whether the name as read is the place's own (curated or primary) name, not another language's."""
+    from .gazetteer import PRIMARY_TIER
+
+    hits = gazetteer().index.get(_stem(mention), ())
+    number = gazetteer().by_code.get(mention.place.code)
+    return any(tier <= PRIMARY_TIER and (number is None or gazetteer().places[n].code == mention.place.code)
+               for n, tier in hits)
+
+
+def _is_answer(mention: PlaceMention, text: str) -> bool:
+    letters = sum(ch.isalpha() for ch in text)
+    return sum(ch.isalpha() for ch in mention.surface) >= 0.5 * letters
+
+
 def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: str, code: str,
               others: list[tuple[PlaceMention, str | None]]) -> bool:
     """Whether a name is a place here: marked, or named the way a place is (see the module doc)."""
-    if mention.is_code:
-        return True
+    spec: LanguageSpec = (get_language(code) or get_language("en")).spec
+    company = [m for m, r in others if m is not mention and _place_like(m, r, code)]   # the route's other end
+    if mention.is_code:   # a guess by sound stands only beside another place, or as the whole answer
+        return not mention.tentative or bool(company) or _is_answer(mention, text)
     word_likeness = commonness(_stem(mention), code)
-    lowercase = is_cased(mention.surface) and not mention.capitalized
+    capitalised = mention.capitalized and not spec.matching.capitalised_nouns   # German nouns: no sign
+    lowercase = is_cased(mention.surface) and not capitalised
     if mention.suffix and not role and word_zipf(fold_name(mention.surface), code) >= FREQUENT_ZIPF:
         return False   # an everyday word that only looks like a case form of a name ("lentoa", "Kas")
     if role:  # "to Nice" is a place; "to reading" in lower case is a word
-        # an everyday word of the language itself, named like a city of under half a million
-        own_word = word_zipf(_stem(mention), code) >= EVERYDAY_ZIPF and mention.place.population < LONE_WORD_MAX_POPULATION
-        if lowercase and (word_likeness >= EXCESS_COMMON or own_word) and is_frequent_word(_stem(mention), code) and not any(
-                m is not mention and (m.is_code or r is not None or commonness(_stem(m), code) < EXCESS_COMMON)
-                for m, r in others):
-            return False   # "chegou ao porto", "salva de palmas": a lone everyday word after "to"/"of"
+        # alone, an everyday word of the language named like a city of under a million is the word
+        zipf = max(word_zipf(_stem(mention), code), word_zipf(fold_name(mention.surface), code))
+        own_word = zipf >= FREQUENT_ZIPF and (mention.place.population < LONE_WORD_MAX_POPULATION or (
+            not _own_name(mention) and mention.place.country not in home_countries(code)))   # "به ربات", "do karty"
+        wordlike = (lowercase and (word_likeness >= EXCESS_COMMON or own_word)) or (not is_cased(mention.surface) and own_word)
+        if wordlike and is_frequent_word(_stem(mention), code) and not company:
+            return False   # "chegou ao porto", "salva de palmas", "به ربات": a lone everyday word after "to"/"of"
         # "vols de nice à tunis": with the other end plainly a place, a marked name is the route's end
         plain = [(m, r) for m, r in others if m is not mention and r and not m.is_code and
                  commonness(_stem(m), code) < EXCESS_COMMON]
@@ -199,24 +244,21 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
                         for m in marked)
     if beside_marked and not lowercase and word_likeness < EXCESS_VERY_COMMON:
         return True  # "Nice to Split"
-    letters = sum(ch.isalpha() for ch in text)
-    if sum(ch.isalpha() for ch in mention.surface) >= 0.5 * letters:  # the answer is the name itself
-        return word_likeness < EXCESS_COMMON or mention.capitalized
+    if _is_answer(mention, text):  # the answer is the name itself
+        return word_likeness < EXCESS_COMMON or capitalised
     if word_likeness >= EXCESS_COMMON:
         return False
     previous = found[mention.first_word - 1].end if mention.first_word else 0
     sentence_start = mention.first_word == 0 or any(ch in ".!?¿¡" for ch in text[previous:mention.start])
-    if mention.capitalized and not sentence_start:
-        # where case endings or postpositions mark the ends of a route, a lone unmarked name is
-        # something else ("yeni Batman filmini"); beside another place it is one ("Ankara İstanbul")
-        if _markers(code)[0] == "after" or any(_markers(code)[2].values()):
-            return any(m is not mention for m, _ in others if m.is_code or commonness(_stem(m), code) < EXCESS_COMMON)
-        return True
+    if capitalised and not sentence_start and company:
+        return True   # "to be in Birmingham, flying from Dublin"; alone ("the new Batman movie") something else
     if marked:  # "boston to denver": right before or after a marked place
         return beside_marked
-    # "between memphis and nashville": two names that are not words, close together
-    return any(m is not mention and commonness(_stem(m), code) < EXCESS_COMMON
-               and abs(m.first_word - mention.first_word) <= 4 for m, _ in others)
+    # "between memphis and nashville": two names joined by the language's "and"
+    joined = _conjunction(code)   # where the language has no word list, only capitalised names count
+    if not joined or (lowercase and not _frequent_set(code)):
+        return False
+    return any(fold_name(text[min(m.end, mention.end):max(m.start, mention.start)]) == joined for m in company)
 
 
 def _fame(place: Place) -> float:
@@ -251,7 +293,7 @@ def _settle(mention: PlaceMention, found: list[Word], code: str, other: Place | 
     return None, (first, second), set()
 
 
-def _unknown_candidates(found: list[Word], taken: set[int], code: str) -> list[tuple[str, int]]:
+def _unknown_candidates(found: list[Word], taken: set[int], code: str) -> list[tuple[str, int, bool]]:
     """Words beside a from/to word that name no known place: after a preposition, before a
     postposition, before "to" ("bostn to chicgo"), and after "से" in postposition languages."""
     position, phrases, _ = _markers(code)
@@ -264,21 +306,21 @@ def _unknown_candidates(found: list[Word], taken: set[int], code: str) -> list[t
                 if tuple(folded[i:i + n]) != marker:
                     continue
                 if position != "after":
-                    spots = [(role, _past_airport_words(folded, i + n, +1, code))] + \
-                            ([("from", i - 1)] if role == "to" else [])
+                    spots = [(role, _past_airport_words(folded, i + n, +1, code), False)] + \
+                            ([("from", i - 1, True)] if role == "to" else [])
                 else:
-                    spots = [(role, _past_airport_words(folded, i, -1, code) - 1)] + \
-                            ([("to", i + n)] if role == "from" else [])
-                for spot_role, j in spots:
+                    spots = [(role, _past_airport_words(folded, i, -1, code) - 1, False)] + \
+                            ([("to", i + n, True)] if role == "from" else [])
+                for spot_role, j, behind in spots:   # "bostn to": a word the marker does not govern is tentative
                     if 0 <= j < len(found) and j not in taken and not is_unspaced(found[j].text):
-                        out.append((spot_role, j))
+                        out.append((spot_role, j, behind))
     _, _, endings = _markers(code)
     for j, word in enumerate(folded):   # a case ending on a name we do not know: "தூத்துக்குடி-யிலிருந்து"
         if j in taken or word.isascii():
             continue
         for role in ("from", "to"):
             if any(len(e) >= 2 and word.endswith(e) and len(word) > len(e) + 2 for e in endings[role]):
-                out.append((role, j))
+                out.append((role, j, True))   # an ending alone: "మొబైల్‌-కి" is "to my mobile" too
                 break
     return out
 
@@ -361,7 +403,8 @@ def _route_pairs(candidates: list[tuple[PlaceMention, str | None]], found: list[
         gap = text[first.end:second.start]
         if _DASH.fullmatch(gap):
             out[i], out[i + 1] = (first, "from"), (second, "to")
-        elif _SPACE.fullmatch(gap) and not first.is_code and not second.is_code and \
+        elif _SPACE.fullmatch(gap) and not first.is_code and not second.is_code and not first.suffix and \
+                not second.suffix and \
                 _plainly_places(first, second, code) and \
                 qualifier_matches(list(first.places), found, first.last_word + 1, code)[0] is None:
             out[i], out[i + 1] = (first, "from"), (second, "to")
@@ -424,10 +467,18 @@ def _han_guesses(found: list[Word], text: str, code: str, mentions: list[PlaceMe
                         continue
                     places, length = han_sound_places(text[start:word.end])
                     if places:
-                        mention = PlaceMention(places, start, start + length, i, i, text[start:start + length], is_code=True)
+                        mention = PlaceMention(places, start, start + length, i, i, text[start:start + length],
+                                               is_code=True)
                         out.append((mention, role))
                         mentions = [*mentions, mention]
     return out
+
+
+def _only_little_words(mention: PlaceMention, found: list[Word], code: str) -> bool:
+    """A name made only of the language's from/to words and articles ("a la", Arrah's other name)."""
+    little = {w for words in _markers(code)[1].values() for phrase in words for w in phrase} | _articles(code)
+    return mention.last_word > mention.first_word and all(
+        w.folded in little for w in found[mention.first_word:mention.last_word + 1])
 
 
 def _names_a_day(mention: PlaceMention, when: frozenset[str]) -> bool:
@@ -445,11 +496,13 @@ def read_places(text: str, code: str, *, expecting: str | None = None, not_place
     found = words(text)
     when = calendar_words(code) | {w for p in airport_phrases(code) for w in p}
     not_guessed = when | {fold_name(n) for n in not_places}   # "de american": an airline, not Americana
+    holidays = holiday_spans(text, code)
     candidates = [(mention, role_of(mention, found, code)) for mention in find_places(text, code)
-                  if not _names_a_day(mention, when)]
+                  if not _names_a_day(mention, when) and not _only_little_words(mention, found, code)
+                  and not any(start <= mention.start and mention.end <= end for start, end in holidays)]
     taken = {i for m, _ in candidates for i in range(m.first_word, m.last_word + 1)}
     unknown, unknown_role = None, None
-    for role, j in _unknown_candidates(found, taken, code):
+    for role, j, tentative in _unknown_candidates(found, taken, code):
         if j in taken:
             continue
         word = found[j]
@@ -465,7 +518,8 @@ def read_places(text: str, code: str, *, expecting: str | None = None, not_place
             places, first, last = _guess(found, j, code, taken)
         if places:
             start, end = found[first].start, found[last].end
-            candidates.append((PlaceMention(places, start, end, first, last, text[start:end], is_code=True), role))
+            candidates.append((PlaceMention(places, start, end, first, last, text[start:end], is_code=True,
+                                            tentative=tentative), role))   # tentative: it needs the other end
             taken |= set(range(first, last + 1))
         elif unknown is None and not frequent and word.text[:1].isalpha() and \
                 (word.text[:1].isupper() or len(word.folded) >= 4):

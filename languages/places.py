@@ -50,7 +50,8 @@ class PlaceMention:
     suffix: str = ""           # case ending or particle, folded ("dan", "에서")
     before: str = ""           # rest of a Han/kana/Thai run before and after the name
     after: str = ""
-    is_code: bool = False
+    is_code: bool = False      # an airport code, or a guess (a typo, a lower-case code, a name by its sound)
+    tentative: bool = False    # a guess that counts only beside the route's other end ("bostn" before "to")
 
     @property
     def place(self) -> Place:
@@ -154,8 +155,10 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
         for ending in endings:   # the language's own case endings, of any length, and a glide before them
             if last.endswith(ending) and len(last) > len(ending) + 1:
                 stem = last[:-len(ending)]
+                # in a cased script a stem under four letters only for a capitalised word inside a sentence
+                shortest = 2 if not is_cased(last) else 3 if found[i + n - 1].text[:1].isupper() and i + n - 1 > 0 else 4
                 for extra in range(0, 3):   # Tamil "சென்னை-யி-லிருந்து": a glide and a vowel sign
-                    if len(stem) - extra < 2:
+                    if len(stem) - extra < shortest:
                         break
                     for form in _indic_stems(stem[:len(stem) - extra]):
                         hits = index.lookup(" ".join([*parts[:-1], form]))

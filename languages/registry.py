@@ -82,6 +82,7 @@ class TtsSpec(Strict):
 class MatchingSpec(Strict):
     inflected: bool = False
     attached_prefixes: list[str] = Field(default_factory=list)
+    capitalised_nouns: bool = False   # every noun is capitalised (German): a capital marks no place
 
 
 class MarkerSpec(Strict):

@@ -126,3 +126,16 @@ def solar_hijri(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date |
         if date >= today:
             return date
     return None
+
+
+def holiday_spans(text: str, code: str) -> list[tuple[int, int]]:
+    """Where `text` names a holiday (character offsets), so that "depois do Natal" is read as a day,
+    not as the city of Natal; empty where folding changed the text's length."""
+    from ..folding import fold
+
+    vocab = vocabulary(code)
+    pattern, _ = _holiday_pattern(vocab.spec.code)
+    folded = fold(text, vocab.spec.script)
+    if pattern is None or len(folded) != len(text):
+        return []
+    return [match.span() for match in pattern.finditer(folded)]

@@ -225,6 +225,29 @@ def test_chinese_spellings_the_data_lacks_are_read_by_their_pinyin():
     assert codes("从北京到上海的单程机票", "zh") == ("BJS", "SHA")             # 单程 (one way) is no place
 
 
+@pytest.mark.parametrize("text, code", [
+    ("j'ai mal a la tete depuis ce matin", "fr"),          # "a la": little words, Arrah's other name
+    ("Tem alguma coisa depois do Natal?", "pt"),           # a holiday, not the city
+    ("Is the new Batman movie on the entertainment system?", "en"),   # a lone unmarked name
+    ("Nach dem Essen möchte ich schlafen", "de"),          # German capitalises every noun
+    ("Der Hahn am Waschbecken an Bord tropft ständig", "de"),
+    ("Limon kolonyası ikram ediyorlar mı?", "tr"),         # a compound noun, not a route
+    ("Mil kazan, bilet kazan kampanyası hâlâ var mı?", "tr"),
+    ("Mari ja mina tahame kõrvuti istuda", "et"),          # no word list: lower case vouches for nothing
+    ("Un bol de soupe est servi à bord ?", "fr"),          # a guess before "à" needs the other end
+    ("Potrzebuję zwrotu pieniędzy do karty", "pl"),        # a lone everyday word after "do"
+])
+def test_sentences_that_name_no_place(text, code):
+    reading = read_places(text, code)
+    assert (reading.origin, reading.destination, reading.ambiguous) == (None, None, ())
+
+
+def test_romanised_from_and_to_words():
+    assert codes("delhi se bangalore kal ki flight", "hi") == ("DEL", "BLR")
+    assert codes("apo athina gia kerkyra tin triti", "el") == ("ATH", "CFU")
+    assert codes("give me the flights between memphis and nashville", "en") == ("MEM", "BNA")   # CLDR's "and"
+
+
 def test_an_airlines_name_is_not_guessed_as_a_place():
     slots = understand("muéstrame los vuelos de american de dallas a denver en la mañana", "es", TODAY)
     assert (slots.origin, slots.destination, slots.airline) == ("DFW", "DEN", "AA")
