@@ -126,6 +126,8 @@ class DateWords(Strict):
     locales: list[str] = Field(default_factory=list)
     ordinals: dict[int, list[str]] = Field(default_factory=dict)  # beside num2words/ICU: "первого"
     solar_hijri_months: list[str] = Field(default_factory=list)  # fa: فروردین .. اسفند (1..12)
+    # Letters people type as another in date words: Bulgarian ъ as а ("петак", "сабота").
+    typed_letters: dict[str, str] = Field(default_factory=dict)
 
 
 class TripWords(Strict):

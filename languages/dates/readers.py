@@ -60,8 +60,11 @@ def _day_token(vocab: DateVocabulary, suffix: str) -> str:
 
 
 def _month_token(vocab: DateVocabulary) -> str:
+    """A month name in any case form; an abbreviation ("úno", "lis") only as written."""
     spec = vocab.spec
-    return f"(?P<month>{alternation(vocab.months, spec, prefixed=True, stem=True, long_stem=True)})"
+    names = [name for name in vocab.months if name not in vocab.month_abbreviations]
+    return (f"(?P<month>{alternation(names, spec, prefixed=True, stem=True, long_stem=True)}"
+            f"|{alternation(vocab.month_abbreviations, spec, prefixed=True, inflect=False)})")
 
 
 @lru_cache(maxsize=64)
@@ -77,7 +80,9 @@ def _month_day_patterns(code: str) -> tuple[re.Pattern, re.Pattern]:
 
 
 def month_day(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date | None:
-    """"15 декабря", "the fifth of January", "April first", "12月15日", "ngày 15 tháng 12"."""
+    """"15 декабря", "the fifth of January", "April first", "12月15日", "ngày 15 tháng 12".
+
+    The locale's own order first: in Czech "do Dubaje 1. února" is 1 February, not "Dubaj 1"."""
     found = []
     for index, pattern in enumerate(_month_day_patterns(vocab.spec.code)):
         for match in pattern.finditer(folded):
@@ -85,9 +90,9 @@ def month_day(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date | N
             day = _number_value(vocab, match[f"d{n}"], match[f"w{n}"], match[f"c{n}"])
             month = _month_value(vocab, match["month"])
             if day and month and 1 <= day <= 31:
-                found.append((match.start(), month, day))
+                found.append((index != int(vocab.month_first), match.start(), month, day))
                 break
-    for _, month, day in sorted(found):
+    for _, _, month, day in sorted(found):
         date = calendar.next_month_day(month, day, today)
         if date:
             return date
