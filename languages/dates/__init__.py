@@ -17,9 +17,10 @@ import re
 from functools import lru_cache
 
 from ..routing import get_language
-from . import holidays, readers
+from . import days, holidays, readers
 from .lexicon import vocabulary, word_pattern
 from .names import fold_date
+from .patterns import follow_pattern, spaced
 from .times import blank_times
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ MAX_DATEPARSER_CHARS = 400
 # dateparser's names for languages whose registry code differs.
 _DATEPARSER_CODES = {"no": "nb", "tl": "fil"}
 _READERS = (readers.month_day, holidays.solar_hijri, readers.numeric, readers.in_duration,
-            readers.day_of_month, readers.relative, readers.weekend, readers.weekday, holidays.holiday)
+            days.day_of_month, readers.relative, readers.weekend, readers.weekday, holidays.holiday)
 # dateparser gives relative base's noon for "tomorrow", midnight for "15 December"; any other
 # time is a clock time or "in 17 hours" read as a date.
 _DATE_TIMES = (dt.time(0), dt.time(12))
@@ -44,9 +45,23 @@ def _dateparser(text: str, code: str, today: dt.date) -> dt.date | None:
         log.debug("dateparser failed on %r: %s", text[:40], exc)
         return None
     for matched, value in found or []:
-        if any(ch.isalpha() for ch in matched) and value.date() >= today and value.time() in _DATE_TIMES:
+        if any(ch.isalpha() for ch in matched) and value.date() >= today and value.time() in _DATE_TIMES \
+                and not _counts_something(text, matched, code):
             return value.date()
     return None
+
+
+def _counts_something(text: str, matched: str, code: str) -> bool:
+    """Whether dateparser's `matched` ends in a number that a noun after it counts ("pro 2 osoby":
+    "for 2 people", which dateparser reads as 2 December)."""
+    if not matched[-1:].isdigit() or (language := get_language(code)) is None:
+        return False
+    vocab = vocabulary(language.code)
+    if not spaced(vocab):
+        return False
+    folded = fold_date(text, language.spec.script)
+    start = folded.find(fold_date(matched, language.spec.script))
+    return start >= 0 and not re.match(follow_pattern(language.code), folded[start + len(matched):])
 
 
 @lru_cache(maxsize=64)
@@ -86,4 +101,4 @@ def find_date(text: str, code: str, today: dt.date | None = None) -> dt.date | N
         found = reader(folded, vocab, today)
         if found:
             return found
-    return _dateparser(re.sub(r"\s+", " ", text), language.spec.code, today)
+    return _dateparser(re.sub(r"\s+", " ", text), language.code, today)
