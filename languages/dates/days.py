@@ -15,29 +15,29 @@ from functools import lru_cache
 
 from . import calendar
 from .lexicon import DateVocabulary, vocabulary
-from .patterns import follow_pattern, literal, number_alternation, spaced, template_heads
+from .patterns import goes_on_as_date, literal, number_alternation, spaced, template_heads
 
 
 @lru_cache(maxsize=64)
-def _digit_patterns(code: str) -> list[re.Pattern]:
+def _digit_patterns(code: str) -> list[tuple[re.Pattern, bool]]:
+    """(pattern, whether the sentence must go on as after a date unless a `mark` was matched)."""
     vocab = vocabulary(code)
     words = vocab.spec.date_words
     suffixes = literal(vocab, words.ordinal_suffixes)
     is_spaced = spaced(vocab)
     edge, end = (r"(?<!\w)", r"(?!\w)") if is_spaced else ("", "")
-    follow = follow_pattern(code) if is_spaced else ""
     units = literal(vocab, [*words.day_units, *words.week_units])
     patterns = []
     if words.day_before:  # "на 5 дней" is five days, "на 2 человека" two people: neither is the 5th
-        patterns.append(rf"{edge}{literal(vocab, words.day_before)}\s*-?\s*(?P<d>\d{{1,2}})"
-                        rf"(?!\d|\s*[:.]\d|\s*{units})(?:{suffixes}|\.|{follow})")
+        patterns.append((rf"{edge}{literal(vocab, words.day_before)}\s*-?\s*(?P<d>\d{{1,2}})"
+                         rf"(?!\d|\s*[:.]\d|\s*{units})(?P<mark>{suffixes}|\.)?", True))
     if words.day_after:
-        patterns.append(rf"(?<!\d)(?P<d>\d{{1,2}})(?:{suffixes}|\.)?\s*{literal(vocab, words.day_after)}")
+        patterns.append((rf"(?<!\d)(?P<d>\d{{1,2}})(?:{suffixes}|\.)?\s*{literal(vocab, words.day_after)}", False))
     if words.ordinal_suffixes:
-        patterns.append(rf"(?<![\d:.])(?P<d>\d{{1,2}}){suffixes}{end}")
+        patterns.append((rf"(?<![\d:.])(?P<d>\d{{1,2}}){suffixes}{end}", False))
     if words.ordinal_dot and is_spaced:  # "iz Osijeka za Zagreb 28.", not "28.12." nor "za 2 osobe"
-        patterns.append(rf"(?<![\w:.,/\-])(?P<d>\d{{1,2}})\.(?!\s*\d){follow}")
-    return [re.compile(p) for p in patterns]
+        patterns.append((r"(?<![\w:.,/\-])(?P<d>\d{1,2})\.(?!\s*\d)", True))
+    return [(re.compile(p), needs_follow) for p, needs_follow in patterns]
 
 
 @lru_cache(maxsize=64)
@@ -65,12 +65,10 @@ def _word_patterns(code: str) -> list[re.Pattern]:
     words = vocab.spec.date_words
     if not spaced(vocab) or not vocab.numbers:
         return []
-    follow = follow_pattern(code)
     after = rf"(?:\s*{literal(vocab, words.day_after)})?"
-    patterns = [rf"^\W*(?P<w>{number_alternation(vocab, vocab.ordinals)}){after}{follow}"]
+    patterns = [rf"^\W*(?P<w>{number_alternation(vocab, vocab.ordinals)}){after}"]
     if words.day_before:
-        patterns.append(rf"(?<!\w){literal(vocab, words.day_before)}\s*-?\s*(?P<w>{number_alternation(vocab)})"
-                        rf"{after}{follow}")
+        patterns.append(rf"(?<!\w){literal(vocab, words.day_before)}\s*-?\s*(?P<w>{number_alternation(vocab)}){after}")
     return [re.compile(p) for p in patterns]
 
 
@@ -78,12 +76,14 @@ def day_of_month(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date 
     """The next day of the month said alone in `folded` (see the module's docstring)."""
     code = vocab.spec.code
     found = []
-    for pattern in _digit_patterns(code):
-        match = next((m for m in pattern.finditer(folded) if not _counts(folded, m.start("d"), code)), None)
+    for pattern, needs_follow in _digit_patterns(code):
+        match = next((m for m in pattern.finditer(folded) if not _counts(folded, m.start("d"), code)
+                      and not (needs_follow and not m.groupdict().get("mark") and not goes_on_as_date(folded, m.end(), code))),
+                     None)
         if match:
             found.append((match.start(), int(match["d"])))
     for pattern in _word_patterns(code):
-        match = pattern.search(folded)
+        match = next((m for m in pattern.finditer(folded) if goes_on_as_date(folded, m.end(), code)), None)
         if match and (day := vocab.lookup(vocab.numbers, match["w"])):
             found.append((match.start(), day))
     for _, day in sorted(found):

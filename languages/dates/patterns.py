@@ -57,12 +57,21 @@ def day_token(vocab: DateVocabulary, suffix: str) -> str:
             rf"(?:\s*{literal(vocab, vocab.spec.date_words.day_after)})?")
 
 
-def month_token(vocab: DateVocabulary) -> str:
-    """A month name in any case form; an abbreviation ("úno", "lis") only as written."""
+def month_token(vocab: DateVocabulary, name: str = "month") -> str:
+    """A month name in any case form, as group `name`; an abbreviation ("úno", "lis") only as written."""
     spec = vocab.spec
     names = [name for name in vocab.months if name not in vocab.month_abbreviations]
-    return (f"(?P<month>{alternation(names, spec, prefixed=True, stem=True, long_stem=True)}"
+    return (f"(?P<{name}>{alternation(names, spec, prefixed=True, stem=True, long_stem=True)}"
             f"|{alternation(vocab.month_abbreviations, spec, prefixed=True, inflect=False)})")
+
+
+_GAP = r"[\s,.\-]*"
+
+
+def date_gap(vocab: DateVocabulary) -> str:
+    """What may stand between a day and its month: spaces, punctuation, a filler ("de", "of")."""
+    filler = literal(vocab, vocab.spec.date_words.filler)
+    return rf"{_GAP}(?:{filler}{_GAP})?" if spaced(vocab) else rf"\s*(?:{filler})?\s*"
 
 
 def template_heads(templates) -> list[str]:
@@ -70,10 +79,23 @@ def template_heads(templates) -> list[str]:
     return [t.split("{time}")[0].strip() for t in templates if t.split("{time}")[0].strip()]
 
 
+def goes_on_as_date(folded: str, end: int, code: str) -> bool:
+    """Whether what follows position `end` may follow a date (punctuation, the end, or a word that
+    goes with dates or trips in language `code`; anything where words are not spaced), rather than
+    a noun the number before counts ("на 2 человека", "pro 2 osoby")."""
+    pattern = _follow(code)
+    return pattern is None or pattern.match(folded, end) is not None
+
+
+@lru_cache(maxsize=64)
+def _follow(code: str) -> re.Pattern | None:
+    vocab = vocabulary(code)
+    return re.compile(follow_pattern(code)) if spaced(vocab) else None
+
+
 @lru_cache(maxsize=64)
 def follow_pattern(code: str) -> str:
-    """A lookahead: what may come after a day of the month (punctuation, the end, or a word that
-    goes with dates or trips in language `code`)."""
+    """A lookahead: what may come after a day of the month (see `goes_on_as_date`)."""
     vocab = vocabulary(code)
     spec, words, trip = vocab.spec, vocab.spec.date_words, vocab.spec.trip_details
     closers = [*spec.markers.from_.words, *spec.markers.to.words, *spec.markers.articles, *words.filler,

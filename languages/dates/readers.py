@@ -8,30 +8,21 @@ from functools import lru_cache
 from . import calendar
 from .lexicon import CJK_NUMBER, DateVocabulary, alternation, vocabulary, word_pattern
 from .names import typed_forms
-from .patterns import (day_token, folded_words, follow_pattern, literal, month_token, number_alternation,
-                       number_value, spaced)
+from .patterns import (date_gap, day_token, folded_words, goes_on_as_date, literal, month_token,
+                       number_alternation, number_value, spaced)
 
-_GAP = r"[\s,.\-]*"
-_MONTH_FIRST_SCRIPTS = frozenset({"Han", "Japanese", "Hangul"})
+MONTH_FIRST_SCRIPTS = frozenset({"Han", "Japanese", "Hangul"})
 
 
 @lru_cache(maxsize=64)
 def _month_day_patterns(code: str) -> tuple[re.Pattern, re.Pattern]:
     vocab = vocabulary(code)
-    filler = literal(vocab, vocab.spec.date_words.filler)
-    gap = rf"{_GAP}(?:{filler}{_GAP})?" if spaced(vocab) else rf"\s*(?:{filler})?\s*"
+    gap = date_gap(vocab)
     month = month_token(vocab)
     month_first = re.compile(month + gap + day_token(vocab, "2"))
-    if vocab.spec.script in _MONTH_FIRST_SCRIPTS:  # 十二月十五日: "十" is no day before "二月"
+    if vocab.spec.script in MONTH_FIRST_SCRIPTS:  # 十二月十五日: "十" is no day before "二月"
         return re.compile("(?!)"), month_first
     return re.compile(day_token(vocab, "1") + gap + month), month_first
-
-
-@lru_cache(maxsize=64)
-def _after_month_first(code: str) -> re.Pattern | None:
-    """What must follow "month day" where the locale puts the day first (None: anything may)."""
-    vocab = vocabulary(code)
-    return None if vocab.month_first or not spaced(vocab) else re.compile(follow_pattern(code))
 
 
 def month_day(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date | None:
@@ -40,10 +31,10 @@ def month_day(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date | N
     The locale's own order first: in Czech "do Dubaje 1. února" is 1 February, not "Dubaj 1"; the
     other order only where nothing it counts follows ("pro 2 osoby" is "for 2 people", not 2 Dec)."""
     found = []
-    after = _after_month_first(vocab.spec.code)
-    for index, pattern in enumerate(_month_day_patterns(vocab.spec.code)):
+    code = vocab.spec.code
+    for index, pattern in enumerate(_month_day_patterns(code)):
         for match in pattern.finditer(folded):
-            if index == 1 and after is not None and not after.match(folded, match.end()):
+            if index == 1 and not vocab.month_first and not goes_on_as_date(folded, match.end(), code):
                 continue
             n = str(index + 1)
             day = number_value(vocab, match[f"d{n}"], match[f"w{n}"], match[f"c{n}"])
