@@ -81,7 +81,8 @@ def template_heads(templates) -> list[str]:
 
 def goes_on_as_date(folded: str, end: int, code: str) -> bool:
     """Whether what follows position `end` may follow a date (punctuation, the end, or a word that
-    goes with dates or trips in language `code`; anything where words are not spaced), rather than
+    goes with dates or trips in language `code`; anything where words are not spaced or, as in
+    Korean, a counter is glued to its number), rather than
     a noun the number before counts ("на 2 человека", "pro 2 osoby")."""
     pattern = _follow(code)
     return pattern is None or pattern.match(folded, end) is not None
@@ -89,8 +90,8 @@ def goes_on_as_date(folded: str, end: int, code: str) -> bool:
 
 @lru_cache(maxsize=64)
 def _follow(code: str) -> re.Pattern | None:
-    vocab = vocabulary(code)
-    return re.compile(follow_pattern(code)) if spaced(vocab) else None
+    vocab = vocabulary(code)  # Korean glues particles and counters to numbers: "21일까지", "2명"
+    return re.compile(follow_pattern(code)) if spaced(vocab) and vocab.spec.script != "Hangul" else None
 
 
 @lru_cache(maxsize=64)

@@ -83,8 +83,10 @@ def _dates(shape: str, match: re.Match, vocab: DateVocabulary, today: dt.date) -
 
 
 def _in_order(shape: str, match: re.Match, folded: str, vocab: DateVocabulary) -> bool:
-    """The order the locale does not write only where nothing it counts follows ("pro 2 do 3 osob")."""
-    return shape.startswith("m") == vocab.month_first or goes_on_as_date(folded, match.end(), vocab.spec.code)
+    """A range that ends in a bare day ("December 14 - 2 people") or is in the order the locale does
+    not write ("pro 2 do 3 osob") counts only where nothing it counts follows."""
+    in_order = shape.startswith("m") == vocab.month_first and not shape.endswith("d")
+    return in_order or goes_on_as_date(folded, match.end(), vocab.spec.code)
 
 
 def date_range(folded: str, vocab: DateVocabulary, today: dt.date) -> tuple[dt.date, dt.date] | None:

@@ -121,6 +121,7 @@ def test_a_range_of_days(code, text, first, second, today):
 @pytest.mark.parametrize("code, text", [
     ("fr", "le vingt-deux décembre"),           # a hyphen inside a number word is no range
     ("en", "2 to 3 people on December 21"),
+    ("en", "Boston to Denver on December 14 - 2 people"),   # the second number counts people
     ("cs", "pro 2 do 3 osob 21. prosince"),
     ("es", "el 15 de diciembre"),
 ])
