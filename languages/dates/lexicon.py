@@ -84,21 +84,24 @@ def _inflected(word: str, shortest: int, stem: bool, long_stem: bool) -> list[tu
     return patterns
 
 
-def trie_pattern(literals) -> str:
+def trie_pattern(literals, *, tokens: bool = False) -> str:
     """A regex matching any of `literals` exactly, written as a trie ("(?:pet(?:ak|uk))"): the same
-    matches as their alternation, but compiled fast when romanised spellings make them many."""
+    matches as their alternation, but compiled fast when romanised spellings make them many. With
+    `tokens`, each literal is a sequence of regex pieces (escaped letters, an ending, a space)."""
     root: dict = {}
     for literal in literals:
         node = root
-        for char in literal:
-            node = node.setdefault(char, {})
+        for piece in (literal if tokens else map(re.escape, literal)):
+            node = node.setdefault(piece, {})
         node[""] = {}
     if not root:
         return "(?!)"
 
     def pattern(node: dict) -> str:
         ends = "" in node
-        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        # letters before the open pieces (endings, spaces), so that a longer word is tried first
+        pieces = sorted((p for p in node if p), key=lambda p: (p.startswith("\\") and len(p) > 2, p))
+        branches = [piece + pattern(node[piece]) for piece in pieces]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from ..scripts import UNSPACED_SCRIPTS
-from .lexicon import CJK_NUMBER, DateVocabulary, alternation, cjk_number, vocabulary
+from .lexicon import CJK_NUMBER, DateVocabulary, alternation, cjk_number, trie_pattern, vocabulary
 from .names import fold_date
 
 
@@ -34,11 +34,16 @@ def number_alternation(vocab: DateVocabulary, table: dict[str, int] | None = Non
     if not spaced(vocab):
         return "(?:" + "|".join(map(re.escape, words)) + ")"
 
-    def stemmed(word: str) -> str:  # a word ending in a vowel sign (Tamil மூன்று) keeps it
-        return re.escape(word[:-1]) + r"\w{0,4}" if len(word) > 4 and word[-1].isalpha() else re.escape(word)
+    def stemmed(word: str) -> list[str]:  # a word ending in a vowel sign (Tamil மூன்று) keeps it
+        if len(word) > 4 and word[-1].isalpha():
+            return [*map(re.escape, word[:-1]), r"\w{0,4}"]
+        return list(map(re.escape, word))
 
-    body = "(?:" + "|".join(r"\s+".join(map(stemmed, w.split(" "))) for w in words) + ")"
-    return rf"(?<!\w){body}(?!\w)"
+    def pieces(words: str) -> list[str]:
+        parts = [stemmed(part) for part in words.split(" ")]
+        return [piece for i, part in enumerate(parts) for piece in ([r"\s+"] if i else []) + part]
+
+    return rf"(?<!\w){trie_pattern([pieces(w) for w in words], tokens=True)}(?!\w)"
 
 
 def number_value(vocab: DateVocabulary, digits: str | None, word: str | None, cjk: str | None) -> int | None:
@@ -50,10 +55,12 @@ def number_value(vocab: DateVocabulary, digits: str | None, word: str | None, cj
     return vocab.lookup(vocab.numbers, word) if word else None
 
 
-def day_token(vocab: DateVocabulary, suffix: str) -> str:
-    """A day of the month: digits with an ordinal ending, a number word, or Chinese numerals."""
+def day_token(vocab: DateVocabulary, suffix: str, *, words: bool = True) -> str:
+    """A day of the month: digits with an ordinal ending, a number word (unless `words` is False:
+    the thousands of Russian or Finnish forms are slow to compile), or Chinese numerals."""
+    said = number_alternation(vocab) if words else "(?!)"
     return (rf"(?:(?P<d{suffix}>\d{{1,2}})(?!\d)(?:{literal(vocab, vocab.spec.date_words.ordinal_suffixes)}|\.)?"
-            rf"|(?P<w{suffix}>{number_alternation(vocab)})|(?P<c{suffix}>{CJK_NUMBER}))"
+            rf"|(?P<w{suffix}>{said})|(?P<c{suffix}>{CJK_NUMBER}))"
             rf"(?:\s*{literal(vocab, vocab.spec.date_words.day_after)})?")
 
 

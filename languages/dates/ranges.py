@@ -1,7 +1,8 @@
 """A range of days: "del 14 al 21 de diciembre", "vom 14. bis 21. Dezember", "14-21 December",
 "December 14-21", "from 28 December to 4 January", "14.-21.12.", "12月14日から21日まで".
 
-The first day is the departure, the second the return. The word between the two days is the
+The first day is the departure, the second the return; days in digits or Han numerals (a range
+said in number words is not read as one). The word between the two days is the
 language's `date_words.range_to` ("al", "bis", "до", "到") or a dash; the month may be said once,
 after the second day (or before the first, where the month comes first) or with each.
 """
@@ -45,7 +46,7 @@ def _patterns(code: str) -> list[tuple[str, re.Pattern]]:
     (December 14-21), "dmdm", "mdmd" (a month with each day), "ddn" (14.-21.12.)."""
     vocab = vocabulary(code)
     gap, to = date_gap(vocab), _connector(vocab)
-    day1, day2 = day_token(vocab, "1"), day_token(vocab, "2")
+    day1, day2 = day_token(vocab, "1", words=False), day_token(vocab, "2", words=False)  # as typed: digits
     month, month2 = month_token(vocab), month_token(vocab, "month2")
     shapes = [("mdd", month + gap + day1 + to + day2), ("mdmd", month + gap + day1 + to + month2 + gap + day2)]
     if vocab.spec.script not in MONTH_FIRST_SCRIPTS:  # 十二月十五日: "十" is no day before "二月"

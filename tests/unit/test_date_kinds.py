@@ -105,6 +105,7 @@ def test_numeric_dates_after_a_glued_prefix(code, text, expected, today):
     ("de", "vom 28. bis 3. Januar", d(12, 28), d(1, 3, 2027)),       # the month is the second day's
     ("en", "December 28 to January 3", d(12, 28), d(1, 3, 2027)),
     ("en", "from the 5th to the 12th of January", d(1, 5, 2027), d(1, 12, 2027)),
+    ("zh", "十二月五日到十二日", d(12, 5), d(12, 12)),
     ("pl", "od 5 do 12 stycznia", d(1, 5, 2027), d(1, 12, 2027)),
     ("ru", "с 5 по 12 января", d(1, 5, 2027), d(1, 12, 2027)),
     ("it", "dal 5 al 12 gennaio", d(1, 5, 2027), d(1, 12, 2027)),
