@@ -1,7 +1,7 @@
 """Languages: the registry, code normalisation, STT/TTS routing, phrases and spoken formatting."""
 from . import calendar_words, common_words, place_matching, places, registry, routing
 from .configfile import ConfigError, config_dir, load_config
-from .dates import find_date
+from .dates import find_date, find_date_range
 from .phrases import phrase
 from .folding import fold, fold_name
 from .place_reading import PlaceReading, prepare_reading, read_places
@@ -14,7 +14,7 @@ from .trip_details import PartOfDay, SortOrder, TripDetails
 from .trip_words import find_trip_details, split_return
 
 __all__ = [
-    "ConfigError", "prepare_reading", "config_dir", "load_config", "find_date", "phrase", "PlaceReading", "read_places",
+    "ConfigError", "prepare_reading", "config_dir", "load_config", "find_date", "find_date_range", "phrase", "PlaceReading", "read_places",
     "place_label", "same_place", "PlaceMention", "city_airports", "city_code_for", "city_name",
     "find_places", "fold", "fold_name", "Language", "TtsRoute", "clear_caches", "validate_config", "Resolution",
     "all_languages", "get_language", "normalize_code", "stt_route", "tts_route", "dominant_script", "is_in_script",

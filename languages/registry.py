@@ -120,6 +120,8 @@ class DateWords(Strict):
     day_before: list[str] = Field(default_factory=list)      # a day of the month after: "el día" 20
     day_after: list[str] = Field(default_factory=list)       # ... before: 20 "числа", 20 "号"
     ordinal_suffixes: list[str] = Field(default_factory=list)  # 20"th", 20"e"
+    ordinal_dot: bool = False                                # "28." alone is a day: "za Zagreb 28."
+    range_to: list[str] = Field(default_factory=list)       # between two days of a range: "al", "bis"
     filler: list[str] = Field(default_factory=list)          # between day and month: "de", "of"
     weekday_aliases: dict[int, list[str]] = Field(default_factory=dict)  # 0 = Monday: 6: [星期天]
     not_dates: list[str] = Field(default_factory=list)       # "por la mañana" names no day
@@ -129,6 +131,8 @@ class DateWords(Strict):
     locales: list[str] = Field(default_factory=list)
     ordinals: dict[int, list[str]] = Field(default_factory=dict)  # beside num2words/ICU: "первого"
     solar_hijri_months: list[str] = Field(default_factory=list)  # fa: فروردین .. اسفند (1..12)
+    # Letters people type as another in date words: Bulgarian ъ as а ("петак", "сабота").
+    typed_letters: dict[str, str] = Field(default_factory=dict)
 
 
 class TripWords(Strict):

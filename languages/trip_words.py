@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .dates import find_date
+from .dates import find_date, find_date_range
 from .dates.lexicon import alternation
 from .folding import fold
 from .registry import LanguageSpec
@@ -144,4 +144,6 @@ def find_trip_details(text: str, code: str, today: dt.date | None = None) -> Tri
     if back is not None:
         # "back on the 12th" counts from the outbound date, not from today
         values["return_date"] = find_date(back, language.code, find_date(outbound, language.code, today) or today)
+    elif span := find_date_range(outbound, language.code, today):  # "del 14 al 21 de diciembre"
+        values["return_date"] = span[1]
     return TripDetails(**values)

@@ -13,7 +13,7 @@ from ..registry import Strict
 from . import calendar
 from .lexicon import DateVocabulary, alternation, vocabulary
 from .names import typed_forms
-from .readers import _day_token, _number_value
+from .patterns import day_token, number_value
 
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
@@ -107,7 +107,7 @@ def _solar_hijri_pattern(code: str) -> re.Pattern | None:
     if not months:
         return None
     names = "|".join(f"(?P<m{i}>{alternation(typed_forms(m, vocab.spec), vocab.spec)})" for i, m in enumerate(months))
-    return re.compile(_day_token(vocab, "1") + r"\s*(?:" + names + ")")
+    return re.compile(day_token(vocab, "1") + r"\s*(?:" + names + ")")
 
 
 def solar_hijri(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date | None:
@@ -116,7 +116,7 @@ def solar_hijri(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date |
     match = pattern.search(folded) if pattern else None
     if not match:
         return None
-    day = _number_value(vocab, match["d1"], match["w1"], match["c1"])
+    day = number_value(vocab, match["d1"], match["w1"], match["c1"])
     month = next(int(k[1:]) + 1 for k, v in match.groupdict().items() if k.startswith("m") and v)
     if not day or not 1 <= day <= 31:
         return None
