@@ -235,7 +235,7 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
         other_end = any(r != role for _, r in plain) and not any(r == role for _, r in plain)
         return commonness(_stem(mention), code, marked=True) < (
             EXCESS_MARKED_LOWERCASE if lowercase and not other_end else EXCESS_VERY_COMMON)
-    marked = [m for m, r in others if r and m is not mention and (m.is_code or commonness(_stem(m), code) < EXCESS_VERY_COMMON)]
+    marked = [m for m, r in others if r and m is not mention and _place_like(m, r, code)]
     reach = 3 if lowercase else 5   # a capitalised name may carry a qualifier first: "San José, Costa Rica to"
     # after a marked name: its postposition and perhaps an airport word come first ("... हवाई अड्डे से दुबई")
     behind = 4 if _markers(code)[0] == "after" else 2
@@ -518,8 +518,11 @@ def read_places(text: str, code: str, *, expecting: str | None = None, not_place
             places, first, last = _guess(found, j, code, taken)
         if places:
             start, end = found[first].start, found[last].end
+            # tentative, needing the other end: a word before "to", and a sound guess in Cyrillic or Greek,
+            # whose names GeoNames has (a word it lacks there is more likely a word: "у колену")
+            tentative = tentative or (not word.folded.isascii() and is_cased(word.text))
             candidates.append((PlaceMention(places, start, end, first, last, text[start:end], is_code=True,
-                                            tentative=tentative), role))   # tentative: it needs the other end
+                                            tentative=tentative), role))
             taken |= set(range(first, last + 1))
         elif unknown is None and not frequent and word.text[:1].isalpha() and \
                 (word.text[:1].isupper() or len(word.folded) >= 4):
