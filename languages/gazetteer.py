@@ -219,6 +219,9 @@ def gazetteer() -> Gazetteer:
             with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
                 pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(handle.name, path)
+            for stale in path.parent.glob("gazetteer-*.pickle"):   # builds from older sources
+                if stale != path:
+                    stale.unlink(missing_ok=True)
         except OSError as exc:  # a read-only home still works, it only builds again next start
             log.warning("gazetteer cache not written: %s", exc)
         return built
