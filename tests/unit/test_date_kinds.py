@@ -157,3 +157,11 @@ def test_typed_forms_of_cyrillic_names():
     assert {"петак", "petak", "petuk", "petyk"} <= typed_forms("петък", bg)
     assert {"пятниця", "pyatnytsya", "piatnytsia", "pjatnycja"} <= typed_forms("пʼятниця", uk)
     assert "piatnytsia" not in typed_forms("пʼятниця", uk, spellings=False)
+
+
+@pytest.mark.parametrize("text, code, expected", [
+    ("డిసెంబర్ 3న తిరుపతి నుండి హైదరాబాద్‌కు", "te", "2026-12-03"),      # a day with its glued "on"
+    ("டிசம்பர் 3 அன்று திருச்சியிலிருந்து கொழும்புக்கு", "ta", "2026-12-03"),   # month first, then "on that day"
+])
+def test_a_month_first_date_followed_by_the_languages_word_for_on(text, code, expected):
+    assert str(find_date(text, code, d(11, 21))) == expected
