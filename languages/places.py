@@ -243,6 +243,8 @@ def find_places(text: str, code: str) -> list[PlaceMention]:
         mention = _code_match(word, i, text, shouting=shouting) or _spaced_match(
             found, i, text, prefixes, spec.matching.inflected, max_words, endings,
             marked=i > 0 and found[i - 1].folded in marker_words)
+        if mention and mention.last_word > i and all(w.folded in marker_words for w in found[i:mention.last_word + 1]):
+            mention = None   # "a la" (Arrah's other name) is two little words: "a La Paz" is La Paz
         if mention:
             mentions.append(mention)
             i = mention.last_word + 1

@@ -242,6 +242,10 @@ def test_sentences_that_name_no_place(text, code):
     assert (reading.origin, reading.destination, reading.ambiguous) == (None, None, ())
 
 
+def test_little_words_do_not_hide_the_name_after_them():
+    assert codes("Me urge un vuelo de Santa Cruz de la Sierra a La Paz hoy", "es") == ("VVI", "LPB")   # the Bolivian one
+
+
 def test_romanised_from_and_to_words():
     assert codes("delhi se bangalore kal ki flight", "hi") == ("DEL", "BLR")
     assert codes("apo athina gia kerkyra tin triti", "el") == ("ATH", "CFU")
