@@ -116,6 +116,11 @@ def commonness(folded: str, code: str, *, marked: bool = False) -> float:
     return max(word_excess(code, marked).get(folded, 0.0), word_excess("en", marked and code == "en").get(folded, 0.0))
 
 
+def has_word_list(code: str) -> bool:
+    """Whether wordfreq knows language `code` (Estonian, Telugu and Thai it does not)."""
+    return bool(_frequent_set(code))
+
+
 def is_frequent_word(folded: str, code: str) -> bool:
     """True when `folded` is an everyday word of language `code` or English (Zipf >= 3.5): not a
     name to guess at when it follows a from/to word."""

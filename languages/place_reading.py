@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .calendar_words import calendar_words
-from .common_words import (EXCESS_COMMON, EXCESS_VERY_COMMON, FREQUENT_ZIPF, _frequent_set, commonness, expected_zipf,
+from .common_words import (EXCESS_COMMON, EXCESS_VERY_COMMON, FREQUENT_ZIPF, commonness, expected_zipf, has_word_list,
                            home_countries, is_frequent_word, word_zipf)
 from .dates.holidays import holiday_spans
 from .folding import fold_name, is_cased
@@ -31,17 +31,9 @@ from .registry import LanguageSpec
 from .routing import get_language
 
 
-
-AMBIGUOUS_RATIO = 0.5
-
-
-LONE_WORD_MAX_POPULATION = 500_000
-
-
-EVERYDAY_ZIPF = 4.0   # once in 100,000 words: an everyday word of the language, not just a talked-about place
-
-
-SAME_COUNTRY_RATIO = 0.1   # a place this big relative to the first wins when it shares the other end's country   # a second place this big relative to the first (population x fame) is asked about
+AMBIGUOUS_RATIO = 0.5     # a second place this big relative to the first (population x fame) is asked about
+LONE_WORD_MAX_POPULATION = 500_000   # a lone everyday word named like a smaller city is the word
+SAME_COUNTRY_RATIO = 0.1   # a place this big relative to the first wins when it shares the other end's country
 
 
 @dataclass(frozen=True)
@@ -67,7 +59,7 @@ def _place_like(mention: PlaceMention, role: str | None, code: str) -> bool:
     lowercase = is_cased(mention.surface) and not mention.capitalized
     if role is not None:
         return likeness < (EXCESS_MARKED_LOWERCASE if lowercase else EXCESS_VERY_COMMON)
-    return likeness < EXCESS_COMMON and not (lowercase and not _frequent_set(code))
+    return likeness < EXCESS_COMMON and not (lowercase and not has_word_list(code))
 
 
 @lru_cache(maxsize=64)
@@ -110,7 +102,7 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
     if mention.suffix and not role and word_zipf(fold_name(mention.surface), code) >= FREQUENT_ZIPF:
         return False   # an everyday word that only looks like a case form of a name ("lentoa", "Kas")
     if role:  # "to Nice" is a place; "to reading" in lower case is a word
-        # alone, an everyday word of the language named like a city of under a million is the word
+        # alone, an everyday word of the language named like a city of under half a million is the word
         zipf = max(word_zipf(stem_of(mention), code), word_zipf(fold_name(mention.surface), code))
         own_word = zipf >= FREQUENT_ZIPF and (mention.place.population < LONE_WORD_MAX_POPULATION or (
             not _own_name(mention) and mention.place.country not in home_countries(code)))   # "به ربات", "do karty"
@@ -144,7 +136,7 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
         return beside_marked
     # "between memphis and nashville": two names joined by the language's "and"
     joined = _conjunction(code)   # where the language has no word list, only capitalised names count
-    if not joined or (lowercase and not _frequent_set(code)):
+    if not joined or (lowercase and not has_word_list(code)):
         return False
     return any(fold_name(text[min(m.end, mention.end):max(m.start, mention.start)]) == joined for m in company)
 
