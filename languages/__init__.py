@@ -23,8 +23,14 @@ __all__ = [
 
 
 def validate_config() -> None:
-    """Load and check `languages.yaml` and `cities.yaml` (raises ConfigError naming file and field)."""
+    """Load and check `languages.yaml`, `cities.yaml`, `places.yaml` and `holidays.yaml` (raises
+    ConfigError naming file and field)."""
+    from .dates.holidays import _holidays
+    from .gazetteer import places_file
+
     all_languages()
+    places_file()
+    _holidays()
 
 
 def clear_caches() -> None:
@@ -35,3 +41,7 @@ def clear_caches() -> None:
     place_matching.clear_caches()
     common_words.clear_caches()
     calendar_words.clear_caches()
+    from .dates import holidays
+
+    holidays._holidays.cache_clear()
+    holidays._holiday_pattern.cache_clear()

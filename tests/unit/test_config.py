@@ -57,6 +57,18 @@ def test_missing_phrase_is_named(config_copy):
         validate_all()
 
 
+@pytest.mark.parametrize("name, content, words", [
+    ("holidays.yaml", "holidays:\n  - names: {en: [christmas]}\n", "exactly one of date"),
+    ("places.yaml", "aliases: [not, a, mapping]\n", "aliases"),
+])
+def test_broken_holiday_and_place_files_stop_the_start_with_one_line(config_copy, name, content, words):
+    (config_copy / name).write_text(content, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        validate_all()
+    message = str(caught.value)
+    assert name in message and words in message and "\n" not in message
+
+
 def test_app_refuses_to_start_with_one_line(config_copy):
     (config_copy / "app.yaml").write_text("default_language: en\nserver_port: ninety\n", encoding="utf-8")
     env = {**os.environ, "POLYGLOT_CONFIG_DIR": str(config_copy)}
