@@ -67,6 +67,40 @@ def _field_path(loc: tuple) -> str:
     return "".join(parts)
 
 
+CACHED_YAML_BYTES = 100_000   # files this big are parsed once and kept (languages.yaml: ~0.4 s to parse)
+
+
+def _parsed(text: str, filename: str) -> object:
+    """The YAML data of `text`; a big file's is kept as a pickle in the cache folder, keyed by its
+    contents, so that start-up does not parse it again (loading the pickle takes milliseconds)."""
+    if len(text) < CACHED_YAML_BYTES:
+        return yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 (safe loader subclass)
+    import hashlib
+    import pickle
+    import tempfile
+
+    folder = Path(os.environ.get("POLYGLOT_CACHE_DIR") or Path.home() / ".cache" / "polyglot-console")
+    key = hashlib.sha256(f"{yaml.__version__}\n{text}".encode()).hexdigest()[:16]
+    path = folder / f"yaml-{Path(filename).stem}-{key}.pickle"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError):
+        pass
+    data = yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 (safe loader subclass)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False) as handle:
+            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+        for stale in folder.glob(f"yaml-{Path(filename).stem}-*.pickle"):
+            if stale != path:
+                stale.unlink(missing_ok=True)
+    except OSError:   # a read-only home still works: it parses again next start
+        pass
+    return data
+
+
 def load_config(filename: str, model: type[M]) -> M:
     """Read `configs/<filename>` and validate it as `model`, raising `ConfigError` on any fault."""
     path = config_dir() / filename
@@ -78,7 +112,7 @@ def load_config(filename: str, model: type[M]) -> M:
     except OSError as exc:
         raise ConfigError(shown, "", f"cannot be read ({exc.strerror})") from None
     try:
-        data = yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 (safe loader subclass)
+        data = _parsed(text, filename)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""

@@ -79,3 +79,16 @@ def test_app_refuses_to_start_with_one_line(config_copy):
     assert len(lines) == 1, result.stderr
     assert "app.yaml" in lines[0] and "configuration error" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_a_big_file_is_parsed_once_and_a_change_is_seen(config_copy, tmp_path, monkeypatch):
+    from languages.configfile import _parsed
+
+    monkeypatch.setenv("POLYGLOT_CACHE_DIR", str(tmp_path / "cache"))
+    text = "items:\n" + "".join(f"  - {{n: {i}, no: false}}\n" for i in range(6000))
+    first = _parsed(text, "big.yaml")
+    assert len(list((tmp_path / "cache").glob("yaml-big-*.pickle"))) == 1
+    assert _parsed(text, "big.yaml") == first and first["items"][5]["n"] == 5
+    changed = _parsed(text.replace("{n: 5,", "{n: 55,"), "big.yaml")
+    assert changed["items"][5]["n"] == 55
+    assert len(list((tmp_path / "cache").glob("yaml-big-*.pickle"))) == 1   # the older one is gone
