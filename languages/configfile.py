@@ -70,34 +70,53 @@ def _field_path(loc: tuple) -> str:
 CACHED_YAML_BYTES = 100_000   # files this big are parsed once and kept (languages.yaml: ~0.4 s to parse)
 
 
+def cache_dir() -> Path:
+    """Where built data is kept between runs (`POLYGLOT_CACHE_DIR`, default ~/.cache/polyglot-console)."""
+    return Path(os.environ.get("POLYGLOT_CACHE_DIR") or Path.home() / ".cache" / "polyglot-console")
+
+
+def read_cached(path: Path) -> object | None:
+    """What `write_cached` kept at `path`, or None when it is missing or unreadable."""
+    import pickle
+
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+
+
+def write_cached(path: Path, data: object) -> None:
+    """Keep `data` at `path` (written whole, then renamed) and remove what was kept under the same
+    name with another key ("<name>-<key>.pickle"); raises OSError when the folder is not writable."""
+    import pickle
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
+        pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(handle.name, path)
+    for stale in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*.pickle"):   # older keys of this name
+        if stale != path:
+            stale.unlink(missing_ok=True)
+
+
 def _parsed(text: str, filename: str) -> object:
     """The YAML data of `text`; a big file's is kept as a pickle in the cache folder, keyed by its
     contents, so that start-up does not parse it again (loading the pickle takes milliseconds)."""
     if len(text) < CACHED_YAML_BYTES:
         return yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 (safe loader subclass)
     import hashlib
-    import pickle
-    import tempfile
 
-    folder = Path(os.environ.get("POLYGLOT_CACHE_DIR") or Path.home() / ".cache" / "polyglot-console")
     key = hashlib.sha256(f"{yaml.__version__}\n{text}".encode()).hexdigest()[:16]
-    path = folder / f"yaml-{Path(filename).stem}-{key}.pickle"
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError):
-        pass
-    data = yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 (safe loader subclass)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False) as handle:
-            pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-        for stale in folder.glob(f"yaml-{Path(filename).stem}-*.pickle"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
-    except OSError:   # a read-only home still works: it parses again next start
-        pass
+    path = cache_dir() / f"yaml-{Path(filename).stem}-{key}.pickle"
+    data = read_cached(path)
+    if data is None:
+        data = yaml.load(text, Loader=_Yaml12Loader)  # noqa: S506 (safe loader subclass)
+        try:
+            write_cached(path, data)
+        except OSError:   # a read-only home still works: it parses again next start
+            pass
     return data
 
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import pickle
-import tempfile
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .configfile import config_dir, load_config
+from .configfile import cache_dir, config_dir, load_config, read_cached, write_cached
 from .folding import fold_name, is_unspaced
 from .registry import cities_file, languages_file
 
@@ -121,11 +118,6 @@ def _sources_key() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_dir() -> Path:
-    """Where built data is kept between runs."""
-    return Path(os.environ.get("POLYGLOT_CACHE_DIR") or Path.home() / ".cache" / "polyglot-console")
-
-
 def _country_names() -> set[str]:
     from babel import Locale
 
@@ -208,20 +200,13 @@ def gazetteer() -> Gazetteer:
     """The gazetteer, from the cache when it matches the sources, else built and cached."""
     with _lock:
         path = cache_dir() / f"gazetteer-{_sources_key()}.pickle"
-        try:
-            with path.open("rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError) as exc:
-            log.info("building the gazetteer (%s)", type(exc).__name__)
+        cached = read_cached(path)
+        if isinstance(cached, Gazetteer):
+            return cached
+        log.info("building the gazetteer (no cache for these sources)")
         built = build()
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
-                pickle.dump(built, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(handle.name, path)
-            for stale in path.parent.glob("gazetteer-*.pickle"):   # builds from older sources
-                if stale != path:
-                    stale.unlink(missing_ok=True)
+            write_cached(path, built)   # and removes the builds from older sources
         except OSError as exc:  # a read-only home still works, it only builds again next start
             log.warning("gazetteer cache not written: %s", exc)
         return built
