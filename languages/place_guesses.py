@@ -8,7 +8,7 @@ import regex
 from .common_words import EXCESS_COMMON, FREQUENT_ZIPF, expected_zipf, word_zipf
 from .folding import fold_name, is_unspaced
 from .gazetteer import Place, gazetteer
-from .place_matching import (SKELETON_MIN_LIKENESS, SKELETON_WORD_LIKENESS, fuzzy_place, han_sound_places,
+from .place_matching import (FUZZY_SCORE_WORD, SKELETON_MIN_LIKENESS, SKELETON_WORD_LIKENESS, fuzzy_place, han_sound_places,
                              transliterated_places)
 from .place_roles import markers_of, past_airport_words
 from .places import PlaceMention, Word
@@ -47,10 +47,18 @@ def unknown_candidates(found: list[Word], taken: set[int], code: str) -> list[tu
     return out
 
 
-def guess(found: list[Word], j: int, code: str, taken: set[int]) -> tuple[tuple[Place, ...], int, int]:
+def guess(found: list[Word], j: int, code: str, taken: set[int], *, frequent: bool = False
+          ) -> tuple[tuple[Place, ...], int, int]:
     """A word beside a from/to word read as a lower-case code, a typo, or a name in another script
-    (one or two words: "सैन फ्रांसिस्को"); returns the places it may be and the words it took."""
+    (one or two words: "सैन फ्रांसिस्को"); returns the places it may be and the words it took.
+    An everyday word (`frequent`) in Latin letters is no code and no typo ("to book", "de ida"),
+    only a place's own case form: very close to a name and as talked about as the word ("iz zadra")."""
     word = found[j]
+    if frequent and word.folded.isascii():
+        close = fuzzy_place(word.folded, FUZZY_SCORE_WORD)
+        if close and word_zipf(word.folded, code) - expected_zipf(close.population, len(close.names)) < EXCESS_COMMON:
+            return (close,), j, j
+        return (), j, j
     if len(word.text) == 3 and word.text.isascii() and word.text.isalpha():
         place = gazetteer().place(word.text)
         if place:

@@ -177,8 +177,9 @@ _HAN = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 
 
 @lru_cache(maxsize=1)
-def _han_sounds() -> dict[str, dict[str, tuple[Place, ...]]]:
-    """Pinyin (anyascii, no spaces) of every all-Han name -> its places, bucketed by first letter."""
+def _han_sounds() -> dict[str, tuple[dict[str, tuple[Place, ...]], tuple[str, ...]]]:
+    """Pinyin (anyascii, no spaces) of every all-Han name -> its places, bucketed by first letter
+    (with the bucket's pinyin as a tuple, for rapidfuzz)."""
     from anyascii import anyascii
 
     index = gazetteer()
@@ -187,8 +188,8 @@ def _han_sounds() -> dict[str, dict[str, tuple[Place, ...]]]:
         if _HAN.match(name):
             sound = anyascii(name).lower()
             found.setdefault(sound[:1], {}).setdefault(sound, set()).update(number for number, _ in hits)
-    return {letter: {sound: tuple(sorted((index.places[n] for n in numbers), key=lambda p: -p.population))
-                     for sound, numbers in sounds.items()} for letter, sounds in found.items()}
+    return {letter: ({sound: tuple(sorted((index.places[n] for n in numbers), key=lambda p: -p.population))
+                      for sound, numbers in sounds.items()}, tuple(sounds)) for letter, sounds in found.items()}
 
 
 def han_sound_places(run: str) -> tuple[tuple[Place, ...], int]:
@@ -203,8 +204,8 @@ def han_sound_places(run: str) -> tuple[tuple[Place, ...], int]:
         if not _HAN.match(part):
             continue
         sound = anyascii(part).lower()
-        bucket = _han_sounds().get(sound[:1], {})
-        hit = process.extractOne(sound, list(bucket), scorer=fuzz.ratio, score_cutoff=HAN_SOUND_SCORE)
+        bucket, sounds = _han_sounds().get(sound[:1], ({}, ()))
+        hit = process.extractOne(sound, sounds, scorer=fuzz.ratio, score_cutoff=HAN_SOUND_SCORE)
         if hit and hit[1] > best[0]:
             best = (hit[1], length, bucket[hit[0]])
     return best[2], best[1]

@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .calendar_words import calendar_words
-from .common_words import (EXCESS_COMMON, EXCESS_VERY_COMMON, FREQUENT_ZIPF, commonness, expected_zipf, has_word_list,
+from .common_words import (EXCESS_COMMON, EXCESS_VERY_COMMON, FREQUENT_ZIPF, commonness, has_word_list,
                            home_countries, is_frequent_word, word_zipf)
 from .dates.holidays import holiday_spans
 from .folding import fold_name, is_cased
-from .gazetteer import Place, gazetteer
+from .gazetteer import KIND_WEIGHT, Place, gazetteer
 from .place_guesses import guess, han_guesses, katakana_guesses, unknown_candidates
-from .place_matching import FUZZY_SCORE_WORD, fuzzy_place, qualifier_matches
+from .place_matching import qualifier_matches
 from .place_roles import (EXCESS_MARKED_LOWERCASE, airport_phrases, city_airports_joined, markers_of,
-                          only_little_words, role_of, route_pairs, stem_of, without_ending)
+                          role_of, route_pairs, stem_of, without_ending)
 from .places import PlaceMention, Word, find_places, words
 from .registry import LanguageSpec
 from .routing import get_language
@@ -78,10 +78,9 @@ def _own_name(mention: PlaceMention) -> bool:
     """Whether the name as read is the place's own (curated or primary) name, not another language's."""
     from .gazetteer import PRIMARY_TIER
 
-    hits = gazetteer().index.get(stem_of(mention), ())
-    number = gazetteer().by_code.get(mention.place.code)
-    return any(tier <= PRIMARY_TIER and (number is None or gazetteer().places[n].code == mention.place.code)
-               for n, tier in hits)
+    index = gazetteer()
+    return any(tier <= PRIMARY_TIER and index.places[n].code == mention.place.code
+               for n, tier in index.index.get(stem_of(mention), ()))
 
 
 def _is_answer(mention: PlaceMention, text: str) -> bool:
@@ -93,7 +92,8 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
               others: list[tuple[PlaceMention, str | None]]) -> bool:
     """Whether a name is a place here: marked, or named the way a place is (see the module doc)."""
     spec: LanguageSpec = (get_language(code) or get_language("en")).spec
-    company = [m for m, r in others if m is not mention and _place_like(m, r, code)]   # the route's other end
+    vouching = [(m, r) for m, r in others if m is not mention and _place_like(m, r, code)]
+    company = [m for m, _ in vouching]   # the route's other end
     if mention.is_code:   # a guess by sound stands only beside another place, or as the whole answer
         return not mention.tentative or bool(company) or _is_answer(mention, text)
     word_likeness = commonness(stem_of(mention), code)
@@ -115,7 +115,7 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
         other_end = any(r != role for _, r in plain) and not any(r == role for _, r in plain)
         return commonness(stem_of(mention), code, marked=True) < (
             EXCESS_MARKED_LOWERCASE if lowercase and not other_end else EXCESS_VERY_COMMON)
-    marked = [m for m, r in others if r and m is not mention and _place_like(m, r, code)]
+    marked = [m for m, r in vouching if r]
     reach = 3 if lowercase else 5   # a capitalised name may carry a qualifier first: "San José, Costa Rica to"
     # after a marked name: its postposition and perhaps an airport word come first ("... हवाई अड्डे से दुबई")
     behind = 4 if markers_of(code)[0] == "after" else 2
@@ -142,8 +142,7 @@ def _accepted(mention: PlaceMention, role: str | None, found: list[Word], text: 
 
 
 def _fame(place: Place) -> float:
-    weight = {"city": 1.0, "airport": 0.8, "served": 0.5}[place.kind]
-    return place.population * weight * (1 + len(place.names) / 20)
+    return place.population * KIND_WEIGHT[place.kind] * (1 + len(place.names) / 20)
 
 
 def _settle(mention: PlaceMention, found: list[Word], code: str, other: Place | None
@@ -190,7 +189,7 @@ def read_places(text: str, code: str, *, expecting: str | None = None, not_place
     not_guessed = when | {fold_name(n) for n in not_places}   # "de american": an airline, not Americana
     holidays = holiday_spans(text, code)
     candidates = [(mention, role_of(mention, found, code)) for mention in find_places(text, code)
-                  if not _names_a_day(mention, when) and not only_little_words(mention, found, code)
+                  if not _names_a_day(mention, when)
                   and not any(start <= mention.start and mention.end <= end for start, end in holidays)]
     taken = {i for m, _ in candidates for i in range(m.first_word, m.last_word + 1)}
     unknown, unknown_role = None, None
@@ -201,13 +200,7 @@ def read_places(text: str, code: str, *, expecting: str | None = None, not_place
         if word.folded in not_guessed:
             continue
         frequent = is_frequent_word(word.folded, code)
-        if frequent and word.folded.isascii():
-            # "to book", "de ida": words, not typos or codes; but "iz zadra" is Zadar's own case form
-            close = fuzzy_place(word.folded, FUZZY_SCORE_WORD)
-            places, first, last = ((close,), j, j) if close and word_zipf(word.folded, code) - expected_zipf(
-                close.population, len(close.names)) < EXCESS_COMMON else ((), j, j)
-        else:
-            places, first, last = guess(found, j, code, taken)
+        places, first, last = guess(found, j, code, taken, frequent=frequent)
         if places:
             start, end = found[first].start, found[last].end
             # tentative, needing the other end: a word before "to", and a sound guess in Cyrillic or Greek,

@@ -204,10 +204,3 @@ def without_ending(name: str, code: str) -> str:
             stem = name[:-len(ending)]
             return stem[:-2] if stem.endswith(("யி", "வி")) else stem   # Tamil: a glide and its vowel sign before it
     return name
-
-
-def only_little_words(mention: PlaceMention, found: list[Word], code: str) -> bool:
-    """A name made only of the language's from/to words and articles ("a la", Arrah's other name)."""
-    little = {w for words in markers_of(code)[1].values() for phrase in words for w in phrase} | articles_of(code)
-    return mention.last_word > mention.first_word and all(
-        w.folded in little for w in found[mention.first_word:mention.last_word + 1])

@@ -147,6 +147,7 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
                 if hits:
                     return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, prefix=prefix)
         last = parts[-1]
+        capitalised_inside = found[i + n - 1].text[:1].isupper() and i + n - 1 > 0
         if "'" in last:
             stem, _, ending = last.partition("'")
             hits = index.lookup(fold_name(" ".join([*parts[:-1], stem])))   # "st. louis'e" -> "saint louis"
@@ -156,7 +157,7 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
             if last.endswith(ending) and len(last) > len(ending) + 1:
                 stem = last[:-len(ending)]
                 # in a cased script a stem under four letters only for a capitalised word inside a sentence
-                shortest = 2 if not is_cased(last) else 3 if found[i + n - 1].text[:1].isupper() and i + n - 1 > 0 else 4
+                shortest = 2 if not is_cased(last) else 3 if capitalised_inside else 4
                 for extra in range(0, 3):   # Tamil "சென்னை-யி-லிருந்து": a glide and a vowel sign
                     if len(stem) - extra < shortest:
                         break
@@ -166,8 +167,7 @@ def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...
                             return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=ending)
         if inflected:
             hangul = char_script(last[0]) == "Hangul"   # a Hangul syllable is two or three letters
-            hits, ending = ([], "") if hangul else _stem_lookup(
-                parts[:-1], last, (found[i + n - 1].text[:1].isupper() and i + n - 1 > 0) or (marked and n == 1))
+            hits, ending = ([], "") if hangul else _stem_lookup(parts[:-1], last, capitalised_inside or (marked and n == 1))
             if hits:
                 return _mention(hits, text, found[i], found[i + n - 1], i, i + n - 1, suffix=ending)
             # a stem of three letters only for a capitalised word ("z Brna", "из Ниша"): "sab-ahı" is not a place
@@ -209,23 +209,32 @@ def _code_match(word: Word, i: int, text: str, *, shouting: bool) -> PlaceMentio
 
 
 @lru_cache(maxsize=64)
-def _marker_words(code: str) -> frozenset[str]:
-    """The language's one-word from/to words and articles, folded."""
+def _marker_words(code: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The language's one-word from/to words and articles, folded (what may stand right before a
+    name); and every word of its from/to phrases and articles (the little words no name is made of)."""
     markers = (get_language(code) or get_language("en")).spec.markers
-    return frozenset(f for w in (*markers.from_.words, *markers.to.words, *markers.articles)
-                     if (f := fold_name(w)) and " " not in f)
+    folded = [fold_name(w) for w in (*markers.from_.words, *markers.to.words, *markers.articles)]
+    return (frozenset(f for f in folded if f and " " not in f),
+            frozenset(part for f in folded for part in f.split()))
+
+
+@lru_cache(maxsize=64)
+def _affixes(code: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The language's glued prefixes and case endings (two letters or more), folded, longest first."""
+    spec = (get_language(code) or get_language("en")).spec
+    prefixes = {fold_prefix(p) for p in spec.matching.attached_prefixes} - {""}
+    endings = {fold_name(e).lstrip("'") for e in (*spec.markers.from_.suffixes, *spec.markers.to.suffixes)}
+    return (tuple(sorted(prefixes, key=len, reverse=True)),
+            tuple(sorted((e for e in endings if len(e) > 1), key=len, reverse=True)))
 
 
 def find_places(text: str, code: str) -> list[PlaceMention]:
     """Every name of a place in `text` (language `code` decides prefixes and case endings), in order."""
     language = get_language(code) or get_language("en")
     spec = language.spec
-    prefixes = tuple(sorted({fold_prefix(p) for p in spec.matching.attached_prefixes if fold_prefix(p)},
-                            key=len, reverse=True))
-    endings = tuple(sorted({fold_name(e).lstrip("'") for e in (*spec.markers.from_.suffixes, *spec.markers.to.suffixes)
-                            if len(fold_name(e).lstrip("'")) > 1}, key=len, reverse=True))
+    prefixes, endings = _affixes(language.code)
     found = words(text)
-    marker_words = _marker_words(language.code)
+    marker_words, little_words = _marker_words(language.code)
     letters = [ch for ch in text if ch.isalpha() and is_cased(ch)]
     shouting = len(letters) > 8 and sum(ch.isupper() for ch in letters) > 0.8 * len(letters)
     mentions: list[PlaceMention] = []
@@ -243,7 +252,7 @@ def find_places(text: str, code: str) -> list[PlaceMention]:
         mention = _code_match(word, i, text, shouting=shouting) or _spaced_match(
             found, i, text, prefixes, spec.matching.inflected, max_words, endings,
             marked=i > 0 and found[i - 1].folded in marker_words)
-        if mention and mention.last_word > i and all(w.folded in marker_words for w in found[i:mention.last_word + 1]):
+        if mention and mention.last_word > i and all(w.folded in little_words for w in found[i:mention.last_word + 1]):
             mention = None   # "a la" (Arrah's other name) is two little words: "a La Paz" is La Paz
         if mention:
             mentions.append(mention)
@@ -379,6 +388,7 @@ def clear_caches() -> None:
 
     _stems.cache_clear()
     _marker_words.cache_clear()
+    _affixes.cache_clear()
     gazetteer_module.gazetteer.cache_clear()
     gazetteer_module.places_file.cache_clear()
     _hosts.cache_clear()
