@@ -34,9 +34,11 @@ def month_day(folded: str, vocab: DateVocabulary, today: dt.date) -> dt.date | N
     code = vocab.spec.code
     for index, pattern in enumerate(_month_day_patterns(code)):
         for match in pattern.finditer(folded):
-            if index == 1 and not vocab.month_first and not goes_on_as_date(folded, match.end(), code):
-                continue
             n = str(index + 1)
+            # what follows the day itself: the match may already hold the language's "on" after it (3 அன்று)
+            day_end = max(match.end(group) for group in (f"d{n}", f"w{n}", f"c{n}") if match.group(group))
+            if index == 1 and not vocab.month_first and not goes_on_as_date(folded, day_end, code):
+                continue
             day = number_value(vocab, match[f"d{n}"], match[f"w{n}"], match[f"c{n}"])
             month = _month_value(vocab, match["month"])
             if day and month and 1 <= day <= 31:

@@ -162,6 +162,8 @@ def test_typed_forms_of_cyrillic_names():
 @pytest.mark.parametrize("text, code, expected", [
     ("డిసెంబర్ 3న తిరుపతి నుండి హైదరాబాద్‌కు", "te", "2026-12-03"),      # a day with its glued "on"
     ("டிசம்பர் 3 அன்று திருச்சியிலிருந்து கொழும்புக்கு", "ta", "2026-12-03"),   # month first, then "on that day"
+    ("ஜனவரி 5 அன்று கொச்சியிலிருந்து சென்னைக்கு", "ta", "2027-01-05"),          # not the coming 5th
+    ("జనవరి 12న విశాఖపట్నం నుండి", "te", "2027-01-12"),
 ])
 def test_a_month_first_date_followed_by_the_languages_word_for_on(text, code, expected):
     assert str(find_date(text, code, d(11, 21))) == expected
