@@ -157,7 +157,7 @@ def airport_name_variants(name: str, city: str) -> list[str]:
 
 def surname_variants(airports: dict[str, dict]) -> dict[str, str]:
     """The last word of an airport named after a person, when no other airport ends in it: people say
-    "Logan", "Chopin", "Pearson" -> {"Logan": "BOS", ...}."""
+    "Chopin", "Gatwick" -> {"WAW": "chopin", ...} (airport code -> the folded word)."""
     found: dict[str, list[str]] = defaultdict(list)
     for code, row in airports.items():
         words = [w for w in (row["name"] or "").replace("-", " ").split() if w.casefold() not in _AIRPORT_WORDS]
@@ -167,7 +167,7 @@ def surname_variants(airports: dict[str, dict]) -> dict[str, str]:
     from wordfreq import zipf_frequency
 
     # "Beach", "Power", "District" end airport names too, but are words first
-    return {name: codes[0] for name, codes in found.items()   # only the big airports are known so
+    return {codes[0]: name for name, codes in found.items()   # only the big airports are known so
             if len(codes) == 1 and airports[codes[0]]["type"] == "large_airport"
             and zipf_frequency(name, "en") < SURNAME_MAX_ZIPF}
 
@@ -199,7 +199,7 @@ def _airport_city_parts(row: dict) -> set[str]:
 def _named_in(city: dict, airport_name: str) -> bool:
     """Whether the airport's own name names the city ("Vancouver International", filed under Richmond)."""
     padded = f" {fold_name(airport_name.replace('/', ' ').replace('-', ' '))} "
-    return any(f" {fold_name(name)} " in padded for name in (city["name"], city.get("asciiname") or "") if name)
+    return f" {fold_name(city['name'])} " in padded
 
 
 def _group_airports(airports: dict[str, dict], grid: _Grid) -> tuple[dict, dict]:
@@ -345,7 +345,7 @@ def build_places(metros: list[dict], aliases: dict[str, str], curated_names: dic
         places.append(place)
         for c in codes:
             variants = airport_name_variants(airports[c]["name"], airports[c]["city"] or "")
-            variants += [name for name, owner in surnames.items() if owner == c]
+            variants += [surnames[c]] if c in surnames else []
             if variants:
                 own = PlaceRecord(c, variants[-1], place.country, place.subdivision, place.population,
                                   airports[c]["lat"], airports[c]["lon"], [c], kind="airport")
