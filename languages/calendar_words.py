@@ -1,8 +1,8 @@
 """Words a flight request uses for when, not where: weekdays, months, "tomorrow", "evening".
 
 Turkish "çarşamba" (Wednesday) is also a town with an airport, Hindi "शाम" (evening) is an old name
-of Damascus: such words are never read as places unless a from/to word marks them, or they are
-written capitalised mid-sentence in a script that has capitals. Month and weekday names come from
+of Damascus: a name that is one of these words is never read as a place (a case form of one only
+when it is capitalised). Month and weekday names come from
 CLDR through the date vocabulary; the rest from the language's `date_words` and `trip_details`.
 """
 from __future__ import annotations

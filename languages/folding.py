@@ -27,11 +27,21 @@ WORD = regex.compile(r"[\p{L}\p{M}]+(?:'[\p{L}\p{M}]+)*")
 # anusvara (इन्दौर / इंदौर), chandrabindu and anusvara, and the nukta that is often left off (ड़ / ड).
 # The Brahmic blocks share their layout, so one offset table serves Devanagari to Malayalam (not Tamil).
 _INDIC_BLOCKS = (0x0900, 0x0980, 0x0A00, 0x0A80, 0x0B00, 0x0C00, 0x0C80, 0x0D00)
+_CONSONANTS, _VIRAMA = (0x15, 0x39), 0x4D     # offsets within a Brahmic block
 _INDIC_NASAL = regex.compile("|".join(
-    f"[{chr(b + 0x19)}{chr(b + 0x1E)}{chr(b + 0x23)}{chr(b + 0x28)}{chr(b + 0x2E)}]{chr(b + 0x4D)}(?=[{chr(b + 0x15)}-{chr(b + 0x39)}])"
-    for b in _INDIC_BLOCKS))
+    f"[{chr(b + 0x19)}{chr(b + 0x1E)}{chr(b + 0x23)}{chr(b + 0x28)}{chr(b + 0x2E)}]{chr(b + _VIRAMA)}"
+    f"(?=[{chr(b + _CONSONANTS[0])}-{chr(b + _CONSONANTS[1])}])" for b in _INDIC_BLOCKS))
 _INDIC_SIGNS = str.maketrans({**{chr(b + 0x01): chr(b + 0x02) for b in _INDIC_BLOCKS},
                               **{chr(b + 0x3C): None for b in _INDIC_BLOCKS}})
+
+
+def virama_after(letter: str) -> str | None:
+    """The virama of `letter`'s Brahmic block when `letter` is a consonant there (Devanagari to
+    Malayalam, Tamil too), else None: what a consonant loses before a vowel sign joins it."""
+    code = ord(letter) if len(letter) == 1 else 0
+    if 0x0900 <= code <= 0x0D7F and _CONSONANTS[0] <= (code & 0x7F) <= _CONSONANTS[1]:
+        return chr((code & ~0x7F) + _VIRAMA)
+    return None
 
 
 def _fold_indic(text: str) -> str:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import regex
 
-from .folding import fold_name, is_cased, is_unspaced
+from .folding import fold_name, is_cased, is_unspaced, virama_after
 from .gazetteer import KIND_WEIGHT, Place, gazetteer
 from .registry import cities_file
 from .routing import get_language
@@ -122,10 +122,8 @@ def _stem_lookup(parts: list[str], last: str, capitalised: bool) -> tuple[list[P
 def _indic_stems(stem: str) -> tuple[str, ...]:
     """A stem as cut, and in Brahmic scripts also with the virama its last consonant had before a
     vowel-initial ending joined it: "கோயம்புத்தூர்" + "இலிருந்து" is written "கோயம்புத்தூரிலிருந்து"."""
-    last = ord(stem[-1]) if stem else 0
-    if 0x0900 <= last <= 0x0D7F and 0x15 <= (last & 0x7F) <= 0x39:   # a consonant letter of the block
-        return stem, stem + chr((last & ~0x7F) + 0x4D)
-    return (stem,)
+    virama = virama_after(stem[-1]) if stem else None
+    return (stem, stem + virama) if virama else (stem,)
 
 
 def _spaced_match(found: list[Word], i: int, text: str, prefixes: tuple[str, ...], inflected: bool,
